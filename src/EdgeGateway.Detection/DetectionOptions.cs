@@ -56,6 +56,8 @@ public sealed class DetectionOptions
     public double EmergencyStopFilterHz { get; set; } = 10;
     /// <summary>The z reading at rest after calibration (the brief: ≈ +9.81).</summary>
     public double GravityMs2 { get; set; } = 9.81;
+    /// <summary>After an emergency stop, the filtered value must stay below the threshold this long before another one is reported (one event per incident).</summary>
+    public double EmergencyStopRearmSeconds { get; set; } = 1;
 
     public double PowerLossSeconds { get; set; } = 1;
     public double PowerRestoredSeconds { get; set; } = 1;

@@ -10,10 +10,12 @@ namespace EdgeGateway.Detection.Pipeline;
 /// must not allocate per sample in steady state, and must not throw (an exception ends the engine's run).
 /// </summary>
 /// <remarks>
-/// Order of calls for one sample at time t: <see cref="AdvanceTo"/>(t) for timers that expired before it,
-/// then the rules' events for the sample (<see cref="OnEvent"/>), then <see cref="OnSample"/>.
-/// Without samples the engine still calls <see cref="AdvanceTo"/> about every 10 ms in the live service
-/// and once at the end of a replay (with the last sample's time).
+/// Order of calls for one sample at time t (<c>DetectionEngine.Process</c>): holds that ended before or at t fire
+/// (<see cref="OnEvent"/> at their own end times), the sample is applied, the rules' events for it
+/// (<see cref="OnEvent"/>), then <see cref="OnSample"/> (which also means "time is now t").
+/// <see cref="AdvanceTo"/> is called only by <c>DetectionEngine.AdvanceTo</c>: about every 10 ms in the live
+/// service (HotLoop), never in a replay between samples. Construct stages with <see cref="DetectionContext"/> and
+/// pass them to the <c>DetectionEngine</c> constructor (or <c>AddStage</c> before samples flow).
 /// </remarks>
 public interface IDetectionStage
 {
