@@ -29,7 +29,7 @@ public sealed class PymodbusSlave : IDisposable
         context = ModbusServerContext(slaves={s: store() for s in slaves}, single=False)
         print("ready", flush=True)
         if mode == "rtu":
-            StartSerialServer(context=context, framer=ModbusRtuFramer, port=where, baudrate=baud, bytesize=8, parity="N", stopbits=1, timeout=0.005)
+            StartSerialServer(context=context, framer=ModbusRtuFramer, port=where, baudrate=baud, bytesize=8, parity="N", stopbits=1, timeout=0.005, broadcast_enable=True, ignore_missing_slaves=True)
         else:
             host, port = where.rsplit(":", 1)
             StartTcpServer(context=context, framer=ModbusSocketFramer, address=(host, int(port)))
