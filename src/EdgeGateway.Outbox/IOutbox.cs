@@ -41,6 +41,10 @@ public readonly record struct OutboxAppend(
     bool WallSynchronized,
     ReadOnlyMemory<byte> Payload);
 
+/// <summary>
+/// What the store holds and what it dropped since it was opened. The positional values are the drafted contract; the
+/// init-only values below them were added later (additive: callers constructing the record keep compiling).
+/// </summary>
 public sealed record OutboxStatistics(
     long PendingMessages,
     long PendingBytes,
@@ -50,7 +54,29 @@ public sealed record OutboxStatistics(
     long EvictedTelemetry,
     long EvictedEvents,
     long ExpiredMessages,
-    long LastId);
+    long LastId)
+{
+    /// <summary>Bytes the store's files take on disk (segments, including records not yet compacted away).</summary>
+    public long DiskBytes { get; init; }
+
+    /// <summary>The configured byte cap.</summary>
+    public long MaxBytes { get; init; }
+
+    /// <summary>Segment files in the store.</summary>
+    public int Segments { get; init; }
+
+    /// <summary>Appends refused since open (cap reached with nothing evictable, or disk full).</summary>
+    public long RejectedMessages { get; init; }
+
+    /// <summary>Files moved to the quarantine folder when the store was opened.</summary>
+    public int QuarantinedFiles { get; init; }
+
+    /// <summary>Bytes of torn records cut from the end of the log when the store was opened (power loss mid-write).</summary>
+    public long TornBytesTruncated { get; init; }
+
+    /// <summary>Records that failed their checksum when read back after open and were dropped (media corruption).</summary>
+    public long CorruptRecordsDropped { get; init; }
+}
 
 /// <summary>
 /// The transactional store-and-forward buffer between detection and the uplink. Every implementation passes
