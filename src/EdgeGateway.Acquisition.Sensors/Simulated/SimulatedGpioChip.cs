@@ -31,6 +31,17 @@ public sealed class SimulatedGpioChip
     /// <summary>Edge callbacks delivered so far (diagnostics).</summary>
     public long EventsRaised { get; private set; }
 
+    private int _eventsToDrop;
+
+    /// <summary>The next <paramref name="count"/> level changes deliver no callback: the kernel's event queue overflowed.</summary>
+    public void DropNextEvents(int count)
+    {
+        lock (_gate)
+        {
+            _eventsToDrop = count;
+        }
+    }
+
     /// <summary>Opens a new driver over this chip (what <c>new LibGpiodDriver(chip)</c> is on a board).</summary>
     public SimulatedGpioDriver OpenDriver() => new(this);
 
@@ -218,7 +229,13 @@ public sealed class SimulatedGpioChip
             }
 
             change = after == PinValue.High ? PinEventTypes.Rising : PinEventTypes.Falling;
-            callbacks = line.Owner is null ? [] : change == PinEventTypes.Rising ? [.. line.Rising] : [.. line.Falling];
+            var dropped = _eventsToDrop > 0;
+            if (dropped)
+            {
+                _eventsToDrop--;
+            }
+
+            callbacks = line.Owner is null || dropped ? [] : change == PinEventTypes.Rising ? [.. line.Rising] : [.. line.Falling];
             waiters = [.. line.Waiters];
             EventsRaised += callbacks.Length;
         }
