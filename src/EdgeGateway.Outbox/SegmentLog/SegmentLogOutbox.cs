@@ -466,7 +466,18 @@ public sealed class SegmentLogOutbox : IOutbox
         }
 
         _lastId = maxId;
-        CreateActiveSegment(lastSequence + 1);
+        try
+        {
+            CreateActiveSegment(lastSequence + 1);
+        }
+        catch (IOException exception) when (_segments.Count > 0)
+        {
+            // A full disk must not keep the service from draining what it holds: open on the newest segment and let the
+            // next append try to start a segment again (and fail with OutboxFullException while the disk stays full).
+            Log.WriteFailed(_logger, exception, _directory, Segment.FileNameFor(lastSequence + 1), 0);
+            _active = _segments[^1];
+            _rollBeforeNextWrite = true;
+        }
 
         var entries = new IndexEntry[live.Count];
         live.Values.CopyTo(entries, 0);
@@ -484,7 +495,12 @@ public sealed class SegmentLogOutbox : IOutbox
         foreach (var (segment, acks) in damaged)
         {
             var salvaged = segment.LiveCount;
-            Relocate(segment, acks);
+            if (!Relocate(segment, acks))
+            {
+                // No room to salvage into (full disk): keep reading from the damaged file; the next open quarantines it.
+                continue;
+            }
+
             var quarantine = Path.Combine(_directory, QuarantineFolderName);
             System.IO.Directory.CreateDirectory(quarantine);
             var target = Path.Combine(quarantine, $"{segment.FileName}.{_time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}");
@@ -671,9 +687,12 @@ public sealed class SegmentLogOutbox : IOutbox
                 append.Waiter.Fail(error);
             }
 
+            // A removal has taken effect in memory (the message is never read again); its ack record reaches the disk with
+            // the next write that succeeds. Failing the caller would only make it retry what is already done; a crash before
+            // then re-delivers the message, which the cloud de-duplicates by id.
             foreach (var waiter in _writeAckWaiters)
             {
-                waiter.Fail(error);
+                waiter.Complete(0);
             }
 
             _writeAppends.Clear();
