@@ -97,22 +97,28 @@ public static class RegisterMapLoader
         }
 
         var bindings = new List<SignalBinding>();
-        var seen = new Dictionary<SignalMask, int>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var index = 0;
         foreach (var entry in signals.EnumerateArray())
         {
-            var binding = ValidateEntry(entry, index, label, defaultPollInterval, errors);
-            if (binding is not null)
+            // Duplicates are checked on the name alone, so a second entry is reported even when the first has other errors.
+            var signalName = entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("signal", out var sn) && sn.ValueKind == JsonValueKind.String
+                ? sn.GetString()!
+                : "";
+            var duplicate = signalName.Length > 0 && seen.ContainsKey(signalName);
+            if (duplicate)
             {
-                if (seen.TryGetValue(binding.Signal, out var first))
-                {
-                    errors.Add($"{Where(label, index, binding.SignalName)}: signal '{binding.SignalName}' is already mapped by signals[{first}].");
-                }
-                else
-                {
-                    seen.Add(binding.Signal, index);
-                    bindings.Add(binding);
-                }
+                errors.Add($"{Where(label, index, signalName)}: signal '{signalName}' is already mapped by signals[{seen[signalName]}].");
+            }
+            else if (signalName.Length > 0)
+            {
+                seen.Add(signalName, index);
+            }
+
+            var binding = ValidateEntry(entry, index, label, defaultPollInterval, errors);
+            if (binding is not null && !duplicate)
+            {
+                bindings.Add(binding);
             }
 
             index++;
