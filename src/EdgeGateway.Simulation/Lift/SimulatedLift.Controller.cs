@@ -64,6 +64,12 @@ public sealed partial class SimulatedLift
     private const double TransferSeconds = 1.0;
     private const double ReopenDwellSeconds = 1.5;
 
+    /// <summary>
+    /// The door stays closed at least this long before it may reopen: the controller confirms the lock before
+    /// answering a new call, and a poll must be able to see the closed state between two door cycles.
+    /// </summary>
+    private const double DoorClosedSettleSeconds = 0.5;
+
     /// <summary>Distance a short stop or an overrun misses the landing by: well outside a ±75 mm door zone.</summary>
     private const double LevellingMissMetres = 0.25;
 
@@ -203,6 +209,7 @@ public sealed partial class SimulatedLift
                 else if (_door.State == DoorState.Closed)
                 {
                     _phase = ControllerPhase.Idle;
+                    _phaseUntil = _now + Micros(DoorClosedSettleSeconds);
                 }
 
                 break;
@@ -277,6 +284,12 @@ public sealed partial class SimulatedLift
         if (_door.State != DoorState.Closed)
         {
             _door.Close();
+            _phaseUntil = _now + Micros(DoorClosedSettleSeconds);
+            return;
+        }
+
+        if (_now < _phaseUntil)
+        {
             return;
         }
 
