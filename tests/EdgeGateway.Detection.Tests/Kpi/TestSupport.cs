@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using EdgeGateway.Core.Time;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGateway.Detection.Tests.Kpi;
+
+/// <summary>A wall clock the test sets: synchronised or not, at a given time.</summary>
+internal sealed class SettableWallClock(DateTimeOffset now, bool synchronized = true) : IWallClock
+{
+    public bool IsSynchronized { get; set; } = synchronized;
+
+    public DateTimeOffset UtcNow { get; set; } = now;
+}
+
+/// <summary>Keeps every log line so a test can check that an error names the file.</summary>
+internal sealed class CapturingLoggerFactory : ILoggerFactory
+{
+    public ConcurrentQueue<(LogLevel Level, string Message)> Lines { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void AddProvider(ILoggerProvider provider)
+    {
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CapturingLoggerFactory owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            owner.Lines.Enqueue((logLevel, formatter(state, exception)));
+    }
+}
+
+/// <summary>A fresh directory under the system temp folder, deleted afterwards.</summary>
+internal sealed class TempDirectory : IDisposable
+{
+    public TempDirectory()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "edgegw-trips-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
