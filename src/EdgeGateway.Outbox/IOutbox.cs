@@ -76,6 +76,12 @@ public sealed record OutboxStatistics(
 
     /// <summary>Records that failed their checksum when read back after open and were dropped (media corruption).</summary>
     public long CorruptRecordsDropped { get; init; }
+
+    /// <summary>
+    /// Bytes appended to the store's files since open: records, their headers, ack records and compaction copies. Divided
+    /// by the payload bytes accepted it gives the store's own write amplification (the file system adds its journal).
+    /// </summary>
+    public long BytesWritten { get; init; }
 }
 
 /// <summary>

@@ -72,6 +72,7 @@ public sealed class SegmentLogOutbox : IOutbox
     private int _quarantined;
     private long _tornBytes;
     private long _corruptDropped;
+    private long _bytesWritten;
 
     private SegmentLogOutbox(OutboxOptions options, ILogger logger, TimeProvider time)
     {
@@ -348,6 +349,7 @@ public sealed class SegmentLogOutbox : IOutbox
                 QuarantinedFiles = _quarantined,
                 TornBytesTruncated = _tornBytes,
                 CorruptRecordsDropped = _corruptDropped,
+                BytesWritten = _bytesWritten,
             };
         }
     }
@@ -837,6 +839,7 @@ public sealed class SegmentLogOutbox : IOutbox
         {
             segment.Length = start + prefixLength + recordsLength;
             _diskBytes += prefixLength + recordsLength;
+            _bytesWritten += prefixLength + recordsLength;
         }
 
         return start + prefixLength;
@@ -920,6 +923,7 @@ public sealed class SegmentLogOutbox : IOutbox
             _segments.Add(segment);
             _active = segment;
             _diskBytes += header.Length;
+            _bytesWritten += header.Length;
         }
     }
 
