@@ -80,8 +80,18 @@ public sealed class WiringCheck
     public async Task<WiringCheckReport> RunAsync(IReadOnlyList<WiringCheckAction> actions, Action<WiringCheckAction> prompt, Action<WiringCheckAction> act, CancellationToken cancellationToken)
     {
         var results = new List<WiringCheckResult>();
-        foreach (var action in actions)
+        var ordered = new List<WiringCheckAction>(actions);
+        for (var i = 0; i < ordered.Count; i++)
         {
+            var action = ordered[i];
+            // An input already in the asked-for state cannot prove its wire by that action: ask for the opposite first.
+            if (action.Signal is { } current && i + 1 < ordered.Count && ordered[i + 1].Signal == current
+                && _readings.Input(current) is { Known: true } reading && reading.Active == action.TargetActive)
+            {
+                (ordered[i], ordered[i + 1]) = (ordered[i + 1], ordered[i]);
+                action = ordered[i];
+            }
+
             prompt(action);
             if (action.Signal is { } signal)
             {

@@ -65,6 +65,21 @@ public sealed class WiringCheckTests
     }
 
     [Fact]
+    public async Task An_input_already_active_is_asked_to_release_first()
+    {
+        var readings = new SensorReadings();
+        readings.TryWrite(LiftSample.Input(0, SignalMask.Zone, true));
+        var check = new WiringCheck(readings, TimeProvider.System, TimeSpan.FromSeconds(20));
+        var plan = WiringCheck.Plan(Wiring(), accelerometer: false).Where(a => a.Signal == GpioSignal.Zone).ToList();
+        var asked = new List<string>();
+
+        var report = await check.RunAsync(plan, a => asked.Add(a.Step), a => readings.TryWrite(LiftSample.Input(1, SignalMask.Zone, a.TargetActive)), CancellationToken.None);
+
+        Assert.True(report.AllPassed, report.Summary());
+        Assert.Equal(["zone inactive", "zone active"], asked);
+    }
+
+    [Fact]
     public async Task A_wire_that_never_changes_fails_with_where_it_is_and_what_it_reads()
     {
         var readings = new SensorReadings();
