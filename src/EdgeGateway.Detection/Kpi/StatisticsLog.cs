@@ -46,6 +46,9 @@ internal static partial class StatisticsLog
     [LoggerMessage(EventId = 5024, Level = LogLevel.Error, Message = "Black-box sink failed for {Path}")]
     public static partial void CaptureSinkFailed(ILogger logger, string path, Exception exception);
 
+    [LoggerMessage(EventId = 5026, Level = LogLevel.Error, Message = "Black-box capture {Path} could not be deleted")]
+    public static partial void CaptureDeleteFailed(ILogger logger, string path, Exception exception);
+
     [LoggerMessage(EventId = 5025, Level = LogLevel.Warning,
         Message = "Black-box capture for {Event} starts late: the sample history no longer holds the requested {Seconds} s before it")]
     public static partial void CaptureHistoryShort(ILogger logger, string @event, double seconds);

@@ -5,8 +5,8 @@ using EdgeGateway.Detection.Pipeline;
 namespace EdgeGateway.Detection.Tests.Trips;
 
 /// <summary>
-/// Feeds samples to detection stages the way the engine does (state applied first, then OnSample with the changed
-/// mask), so a stage can be tested on its own.
+/// Feeds samples to detection stages the way <c>DetectionEngine.Process</c> does (state applied first, then OnSample
+/// with the changed mask; AdvanceTo only when time passes without a sample), so a stage can be tested on its own.
 /// </summary>
 internal sealed class StageDriver(params IDetectionStage[] stages)
 {
@@ -16,11 +16,6 @@ internal sealed class StageDriver(params IDetectionStage[] stages)
 
     public void Feed(in LiftSample sample)
     {
-        foreach (var stage in stages)
-        {
-            stage.AdvanceTo(sample.TimeMicros, _state);
-        }
-
         var changed = _state.Apply(sample);
         foreach (var stage in stages)
         {

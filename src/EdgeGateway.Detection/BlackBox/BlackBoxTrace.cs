@@ -1,0 +1,21 @@
+using EdgeGateway.Core.Lift;
+using EdgeGateway.Core.Signals;
+using EdgeGateway.Detection.Tracing;
+
+namespace EdgeGateway.Detection.BlackBox;
+
+/// <summary>Writes one capture as edge-trace/1 with the product's <see cref="TraceWriter"/>.</summary>
+internal static class BlackBoxTrace
+{
+    public static void Write(Stream stream, LiftProfile profile, int accelHz, DateTimeOffset? wallStart, CaptureJob job)
+    {
+        var header = TraceHeader.From(profile, accelHz, wallStart);
+        using var writer = new TraceWriter(stream, header, job.StartMicros, leaveOpen: true);
+        // "The first sample line should set every signal the trace uses" (edge-trace/1): the state at t = 0.
+        writer.Write(LiftSample.From(job.StartMicros, job.StartState));
+        foreach (ref readonly var sample in job.Samples.AsSpan(0, job.SampleCount))
+        {
+            writer.Write(sample);
+        }
+    }
+}
