@@ -73,6 +73,9 @@ public sealed class DetectionEngine
 
     public long SamplesProcessed { get; private set; }
 
+    /// <summary>When the next hold ends (monotonic µs), or <see cref="long.MaxValue"/>: the live loop wakes up for it.</summary>
+    public long NextDeadlineMicros => _nextDeadline;
+
     public IReadOnlyList<string> FaultySensors => _sensorFaults.FaultySensors;
 
     public IReadOnlyList<IDetectionStage> Stages => _stages;
