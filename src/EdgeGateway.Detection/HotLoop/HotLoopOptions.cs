@@ -5,7 +5,7 @@ namespace EdgeGateway.Detection.HotLoop;
 /// <summary>Sizing of the live hot loop (configuration section <see cref="SectionName"/>).</summary>
 public sealed class HotLoopOptions
 {
-    public const string SectionName = "HotLoop";
+    public const string SectionName = "Detection:HotLoop";
 
     /// <summary>Input queue slots (rounded up to a power of two). At 1.6 kHz acceleration this is ~2.5 s of slack.</summary>
     public int QueueCapacity { get; set; } = 4096;

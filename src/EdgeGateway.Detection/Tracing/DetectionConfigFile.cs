@@ -81,7 +81,16 @@ public static class DetectionConfigFile
                 return new DetectionOptions();
             }
 
-            options = section.Deserialize<DetectionOptions>(SerializerOptions);
+            // Sub-sections of "Detection" that belong to other parts of detection (trips, ride quality, black box, KPIs, the
+            // hot loop's sizing) are read by their own loaders: not unknown keys here.
+            var own = System.Text.Json.Nodes.JsonObject.Create(section)
+                ?? throw new DetectionConfigException($"{source}: the {DetectionOptions.SectionName} section must be a JSON object");
+            foreach (var name in own.Select(p => p.Key).Where(IsSubsection).ToList())
+            {
+                own.Remove(name);
+            }
+
+            options = own.Deserialize<DetectionOptions>(SerializerOptions);
         }
         catch (JsonException e)
         {
@@ -101,6 +110,58 @@ public static class DetectionConfigFile
         }
 
         return options;
+    }
+
+    /// <summary>Names of the sub-sections of "Detection" that other options classes own.</summary>
+    public static readonly IReadOnlyList<string> Subsections = ["Trips", "RideQuality", "BlackBox", "Kpi", "Counters", "HotLoop"];
+
+    private static bool IsSubsection(string name) => Subsections.Contains(name, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Reads the sub-section <c>Detection:{name}</c> (e.g. "Trips") of a configuration file into a new
+    /// <typeparamref name="T"/>; defaults when the file has no such sub-section. Unknown keys are errors.
+    /// </summary>
+    public static T LoadSubsection<T>(string path, string name)
+        where T : class, new()
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return new T();
+            }
+
+            var section = Find(root, DetectionOptions.SectionName) ?? root;
+            return Find(section, name) is { } sub ? sub.Deserialize<T>(SerializerOptions) ?? new T() : new T();
+        }
+        catch (JsonException e)
+        {
+            throw new DetectionConfigException($"{path}: invalid configuration at {DetectionOptions.SectionName}:{name}{e.Path?.TrimStart('$').Replace('.', ':')} ({e.Message})", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DetectionConfigException($"{path}: cannot read the configuration file ({e.Message})", e);
+        }
+    }
+
+    private static JsonElement? Find(JsonElement parent, string name)
+    {
+        if (parent.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        foreach (var property in parent.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return property.Value;
+            }
+        }
+
+        return null;
     }
 
     // A service configuration with other sections only (none of its keys is a detection option): defaults apply.
