@@ -51,4 +51,7 @@ internal static partial class Log
 
     [LoggerMessage(3013, LogLevel.Warning, "Outbox segment {File}: no valid record at all ({Bytes} bytes, crash while the segment was created); deleted")]
     public static partial void EmptySegmentDeleted(ILogger logger, string file, long bytes);
+
+    [LoggerMessage(3014, LogLevel.Error, "Outbox at {Directory}: unexpected failure in the writer; the batch was refused and the writer goes on")]
+    public static partial void WriterFault(ILogger logger, Exception exception, string directory);
 }

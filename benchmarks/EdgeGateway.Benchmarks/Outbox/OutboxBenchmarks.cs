@@ -23,7 +23,7 @@ public class OutboxEnqueueBenchmarks
     private long _payloadBytes;
     private long _writeBytesAtStart;
 
-    [Params(1, 64)]
+    [Params(1, 64, 256)]
     public int Producers { get; set; }
 
     [Params(100)]
@@ -184,5 +184,87 @@ internal static class OutboxBenchmarkSupport
         Console.WriteLine("// " + line);
         Directory.CreateDirectory("BenchmarkDotNet.Artifacts");
         File.AppendAllText(Path.Combine("BenchmarkDotNet.Artifacts", "outbox-write-amplification.txt"), line + Environment.NewLine);
+    }
+}
+
+/// <summary>
+/// Steady state as the service runs it, for both implementations: 64 producers append 100-byte messages while the
+/// uplink side reads and removes them in batches of 100. The cleanup prints the write amplification (file bytes and
+/// /proc/self/io write_bytes per payload byte) to the log and to BenchmarkDotNet.Artifacts/outbox-write-amplification.txt.
+/// </summary>
+[MemoryDiagnoser]
+[ShortRunJob]
+public class OutboxSteadyStateBenchmarks
+{
+    private const int MessagesPerInvoke = 10_000;
+    private const int Producers = 64;
+    private string _directory = string.Empty;
+    private IOutbox _outbox = null!;
+    private OutboxAppend _message;
+    private long _payloadBytes;
+    private long _writeBytesAtStart;
+
+    [Params("segment-log", "sqlite")]
+    public string Store { get; set; } = "segment-log";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _directory = OutboxBenchmarkSupport.NewDirectory();
+        var options = new OutboxOptions { DataDirectory = _directory };
+        _outbox = Store == "sqlite"
+            ? EdgeGateway.Outbox.Sqlite.SqliteOutbox.OpenAsync(options).GetAwaiter().GetResult()
+            : SegmentLogOutbox.OpenAsync(options).GetAwaiter().GetResult();
+        _message = new OutboxAppend(MessageClass.Event, "events", 1, Guid.NewGuid(), 1_790_000_000_000, true, new byte[100]);
+        _writeBytesAtStart = OutboxBenchmarkSupport.ProcessWriteBytes();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        var statistics = _outbox.GetStatistics();
+        _outbox.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        OutboxBenchmarkSupport.Report($"steady state {Store}", _payloadBytes, Store == "sqlite" ? 0 : statistics.BytesWritten,
+            OutboxBenchmarkSupport.ProcessWriteBytes() - _writeBytesAtStart);
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Benchmark(OperationsPerInvoke = MessagesPerInvoke)]
+    public async Task AppendAndDrain()
+    {
+        var producers = new Task[Producers + 1];
+        for (var p = 0; p < Producers; p++)
+        {
+            producers[p] = ProduceAsync(MessagesPerInvoke / Producers);
+        }
+
+        producers[Producers] = DrainAsync(MessagesPerInvoke / Producers * Producers);
+        await Task.WhenAll(producers);
+        _payloadBytes += MessagesPerInvoke / Producers * Producers * 100L;
+    }
+
+    private async Task ProduceAsync(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await _outbox.EnqueueAsync(_message);
+        }
+    }
+
+    private async Task DrainAsync(int count)
+    {
+        var removed = 0;
+        while (removed < count)
+        {
+            var batch = await _outbox.ReadAsync(0, 100);
+            if (batch.Count == 0)
+            {
+                await _outbox.WaitForMessagesAsync(0);
+                continue;
+            }
+
+            await _outbox.RemoveAsync(batch.Select(m => m.Id).ToArray());
+            removed += batch.Count;
+        }
     }
 }

@@ -645,8 +645,44 @@ public sealed class SegmentLogOutbox : IOutbox
                 }
             }
 
-            CommitBatch();
-            Maintain();
+            try
+            {
+                CommitBatch();
+                Maintain();
+            }
+            catch (Exception exception)
+            {
+                // Never let the writer die: every later append would wait forever. Fail what this batch held and go on.
+                Log.WriterFault(_logger, exception, _directory);
+                var error = new IOException($"The outbox at '{_directory}' failed to commit: {exception.Message}", exception);
+                lock (_gate)
+                {
+                    _lastBatchFailed = true;
+                    foreach (var append in _writeAppends)
+                    {
+                        if (_index.Find(append.Id) < 0)
+                        {
+                            _pendingBytes -= append.Length;
+                            _pendingByClass[(int)append.Class]--;
+                            _rejected++;
+                        }
+                    }
+                }
+
+                foreach (var append in _writeAppends)
+                {
+                    append.Waiter.Fail(error);
+                }
+
+                foreach (var waiter in _writeAckWaiters)
+                {
+                    waiter.Fail(error);
+                }
+
+                _writeAppends.Clear();
+                _writeAcks.Clear();
+                _writeAckWaiters.Clear();
+            }
         }
     }
 
@@ -666,7 +702,7 @@ public sealed class SegmentLogOutbox : IOutbox
         {
             recordsOffset = AppendDurably(_writeBuffer, recordsLength, _writeAcks);
         }
-        catch (IOException exception)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             var error = DescribeWriteFailure(exception);
             Log.WriteFailed(_logger, exception, _directory, _active.FileName, _writeAppends.Count);
@@ -746,7 +782,7 @@ public sealed class SegmentLogOutbox : IOutbox
         _writeAckWaiters.Clear();
     }
 
-    private Exception DescribeWriteFailure(IOException exception) =>
+    private Exception DescribeWriteFailure(Exception exception) =>
         exception.HResult is ErrnoNoSpace or ErrnoQuotaExceeded
             ? new OutboxFullException($"The outbox at '{_directory}' cannot append: the disk is full ({exception.Message}). " +
                 "Messages already accepted are kept; free space or lower Outbox:MaxBytes.", exception)
@@ -810,7 +846,7 @@ public sealed class SegmentLogOutbox : IOutbox
 
             RandomAccess.FlushToDisk(segment.Handle);
         }
-        catch (IOException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             _rollBeforeNextWrite = true;
             try

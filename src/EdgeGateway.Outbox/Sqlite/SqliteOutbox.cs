@@ -372,9 +372,10 @@ public sealed class SqliteOutbox : IOutbox
             {
                 Commit(appends, removals, lastId);
             }
-            catch (SqliteException exception)
+            catch (Exception exception)
             {
-                failure = exception.SqliteErrorCode is 13 /* SQLITE_FULL */
+                // Never let the writer die (every later append would wait forever): refuse this batch and go on.
+                failure = exception is SqliteException { SqliteErrorCode: 13 } /* SQLITE_FULL */
                     ? new OutboxFullException($"The outbox at '{_directory}' cannot append: the disk is full ({exception.Message}).", exception)
                     : new IOException($"The outbox at '{_directory}' cannot append: {exception.Message}", exception);
                 Log.WriteFailed(_logger, exception, _directory, DatabaseFileName, appends.Count);
