@@ -1,0 +1,199 @@
+using System.CommandLine;
+using EdgeGateway.Core.Acquisition;
+using EdgeGateway.Core.Time;
+using EdgeGateway.Detection;
+using EdgeGateway.Detection.BlackBox;
+using EdgeGateway.Detection.HotLoop;
+using EdgeGateway.Detection.Kpi;
+using EdgeGateway.Detection.RideQuality;
+using EdgeGateway.Detection.Trips;
+using EdgeGateway.Host.Configuration;
+using EdgeGateway.Host.Hosting;
+using EdgeGateway.Host.LiveView;
+using EdgeGateway.Host.Pipeline;
+using EdgeGateway.Outbox;
+using EdgeGateway.Simulation;
+using EdgeGateway.Simulation.Lift;
+using EdgeGateway.Simulation.Realtime;
+using EdgeGateway.Uplink.Mqtt;
+using EdgeGateway.Uplink.Mqtt.Commands;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Host.Commands;
+
+/// <summary><c>edgegw run [--simulate]</c>: the service itself.</summary>
+public static class RunCommand
+{
+    public static readonly Option<string?> ConfigOption = new("--config", "-c")
+    {
+        Description = "JSON configuration file (sections Gateway, Mqtt, Outbox, Detection, Modbus, Gpio, Accelerometer, Simulation).",
+    };
+
+    public static readonly Option<string?> DataOption = new("--data")
+    {
+        Description = "Data directory (outbox, counters, black box, logs); overrides Gateway:DataDirectory.",
+    };
+
+    public static readonly Option<string[]> SetOption = new("--set")
+    {
+        Description = "Override one configuration key, e.g. --set Mqtt:Host=127.0.0.1 (repeatable).",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static Command Create()
+    {
+        var simulate = new Option<bool>("--simulate") { Description = "Run against the built-in simulated lift instead of hardware." };
+        var plain = new Option<bool>("--plain") { Description = "Plain log lines instead of the live view, even on a terminal." };
+        var command = new Command("run", "Run the gateway service (under systemd, or interactively with a live view).");
+        command.Options.Add(simulate);
+        command.Options.Add(ConfigOption);
+        command.Options.Add(DataOption);
+        command.Options.Add(SetOption);
+        command.Options.Add(plain);
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(simulate),
+            parse.GetValue(ConfigOption),
+            parse.GetValue(DataOption),
+            parse.GetValue(SetOption) ?? [],
+            parse.GetValue(plain),
+            cancellationToken));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(bool simulate, string? configFile, string? dataDirectory, string[] sets, bool plain,
+        CancellationToken cancellationToken)
+    {
+        IConfigurationRoot configuration;
+        try
+        {
+            configuration = GatewayHostBuilder.BuildConfiguration(configFile, ParseOverrides(sets, dataDirectory));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or ArgumentException)
+        {
+            await Console.Error.WriteLineAsync($"edgegw: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
+        var liveView = !plain && ConsoleLiveView.IsInteractive;
+        var builder = GatewayHostBuilder.Create(configuration, consoleLogging: !liveView);
+        ConfigureGateway(builder.Services, configuration, simulate, liveView);
+        using var host = builder.Build();
+        try
+        {
+            await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            return Environment.ExitCode;
+        }
+        catch (Exception ex) when (ConfigurationErrors.TryCollect(ex, out var failures))
+        {
+            await Console.Error.WriteLineAsync($"edgegw: the configuration has {failures.Count} error(s):").ConfigureAwait(false);
+            foreach (var failure in failures)
+            {
+                await Console.Error.WriteLineAsync($"  - {failure}").ConfigureAwait(false);
+            }
+
+            return 2;
+        }
+        finally
+        {
+            await Serilog.Log.CloseAndFlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>--set Key=Value pairs and --data, as the highest-priority configuration source.</summary>
+    public static Dictionary<string, string?> ParseOverrides(IEnumerable<string> sets, string? dataDirectory)
+    {
+        var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var set in sets)
+        {
+            var eq = set.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new ArgumentException($"--set '{set}' is not Key=Value (for example --set Mqtt:Host=127.0.0.1).");
+            }
+
+            overrides[set[..eq].Trim()] = set[(eq + 1)..];
+        }
+
+        if (dataDirectory is not null)
+        {
+            overrides[$"{GatewayOptions.SectionName}:DataDirectory"] = dataDirectory;
+        }
+
+        return overrides;
+    }
+
+    public static void ConfigureGateway(IServiceCollection services, IConfiguration configuration, bool simulate, bool liveView)
+    {
+        services.AddValidatedOptions<GatewayOptions, GatewayOptionsValidator>(GatewayOptions.SectionName);
+        services.AddValidatedOptions<DetectionOptions, DetectionOptionsValidator>(DetectionOptions.SectionName);
+        services.AddValidatedOptions<HotLoopOptions, HotLoopOptionsValidator>(HotLoopOptions.SectionName);
+        services.AddValidatedOptions<BlackBoxOptions, BlackBoxOptionsValidator>(BlackBoxOptions.SectionName);
+        services.AddValidatedOptions<CounterOptions, CounterOptionsValidator>(CounterOptions.SectionName);
+        services.AddValidatedOptions<KpiOptions, KpiOptionsValidator>(KpiOptions.SectionName);
+        services.AddValidatedOptions<OutboxOptions, OutboxOptionsValidator>(OutboxOptions.SectionName);
+        services.AddValidatedOptions<MqttUplinkOptions, MqttUplinkOptionsValidator>(MqttUplinkOptions.SectionName);
+        services.AddOptions<TripOptions>().BindConfiguration(TripOptions.SectionName);
+        services.AddOptions<RideQualityOptions>().BindConfiguration(RideQualityOptions.SectionName);
+
+        // The store and the uplink's state live under the gateway's data directory unless configured on their own.
+        var data = configuration[$"{GatewayOptions.SectionName}:DataDirectory"] ?? new GatewayOptions().DataDirectory;
+        if (configuration[$"{OutboxOptions.SectionName}:DataDirectory"] is null)
+        {
+            services.PostConfigure<OutboxOptions>(o => o.DataDirectory = Path.Combine(data, "outbox"));
+        }
+
+        if (configuration[$"{MqttUplinkOptions.SectionName}:StateDirectory"] is null)
+        {
+            services.PostConfigure<MqttUplinkOptions>(o => o.StateDirectory = Path.Combine(data, "uplink"));
+        }
+
+        if (simulate)
+        {
+            services.AddValidatedOptions<SimulationOptions, SimulationOptionsValidator>(SimulationOptions.SectionName);
+        }
+
+        services.AddSingleton(sp => new GatewayService(
+            () => CreatePipeline(sp, simulate),
+            liveView,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<GatewayService>>(),
+            sp.GetRequiredService<IHostApplicationLifetime>()));
+        services.AddHostedService(sp => sp.GetRequiredService<GatewayService>());
+    }
+
+    private static GatewayPipeline CreatePipeline(IServiceProvider services, bool simulate)
+    {
+        var gateway = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        var settings = new PipelineSettings(
+            gateway,
+            services.GetRequiredService<IOptions<DetectionOptions>>().Value,
+            services.GetRequiredService<IOptions<HotLoopOptions>>().Value,
+            services.GetRequiredService<IOptions<TripOptions>>().Value,
+            services.GetRequiredService<IOptions<RideQualityOptions>>().Value,
+            services.GetRequiredService<IOptions<CounterOptions>>().Value,
+            services.GetRequiredService<IOptions<KpiOptions>>().Value,
+            services.GetRequiredService<IOptions<BlackBoxOptions>>().Value,
+            services.GetRequiredService<IOptions<OutboxOptions>>().Value,
+            services.GetRequiredService<IOptions<MqttUplinkOptions>>().Value);
+        var loggers = services.GetRequiredService<ILoggerFactory>();
+        var logger = loggers.CreateLogger("EdgeGateway");
+        Log.Starting(logger, typeof(RunCommand).Assembly.GetName().Version?.ToString() ?? "0", gateway.BoxId, gateway.Lift.Id,
+            Path.GetFullPath(gateway.DataDirectory), simulate ? "simulated lift" : "hardware");
+
+        Func<MonotonicClock, ILoggerFactory, IReadOnlyList<ISampleSource>> sources = simulate
+            ? SimulatedSources(services.GetRequiredService<IOptions<SimulationOptions>>().Value, gateway)
+            : (_, _) => [];
+        return new GatewayPipeline(settings, sources, RemoteCommandHandlers.None, loggers, services.GetRequiredService<TimeProvider>());
+    }
+
+    private static Func<MonotonicClock, ILoggerFactory, IReadOnlyList<ISampleSource>> SimulatedSources(SimulationOptions options, GatewayOptions gateway) =>
+        (clock, loggers) =>
+        {
+            var lift = new SimulatedLift(options.ResolveProfile(gateway.ToProfile()), options, loggers.CreateLogger<SimulatedLift>());
+            return [new SimulatedLiftSource(lift, clock, logger: loggers.CreateLogger<SimulatedLiftSource>())];
+        };
+}

@@ -1,0 +1,172 @@
+using EdgeGateway.Host.Tests.Hosting;
+using EdgeGateway.Testing.Mqtt;
+using EdgeGateway.Uplink.Mqtt.Schema;
+using EdgeGateway.Uplink.Mqtt.Tests.Support;
+
+namespace EdgeGateway.Host.Tests.EndToEnd;
+
+/// <summary>
+/// The whole product as a user runs it: a child <c>edgegw run --simulate</c> process, the simulated lift's demo
+/// entrapment, the durable outbox on disk and a real mosquitto on a loopback port with a platform-side subscriber.
+/// </summary>
+[Collection(nameof(EndToEndCollection))]
+public sealed class GatewayEndToEndTests : IDisposable
+{
+    private const string LiftId = "31101101002015000777";
+    private readonly string _data = Directory.CreateTempSubdirectory("edgegw-e2e-").FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task Demo_entrapment_is_raised_after_its_30_s_hold_and_arrives_at_the_platform_as_an_alarm()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var platform = await TestSubscriber.ConnectAsync(broker.Host, broker.Port, $"lifts/{LiftId}/#");
+        using var gateway = StartGateway(broker.Port);
+
+        // The demo traps a passenger a few seconds after start; the default 30 s hold then raises the alarm.
+        var arrived = await platform.WaitUntilAsync(m => Alarms(m, "entrapment").Count > 0, TimeSpan.FromSeconds(90));
+
+        Assert.True(arrived, "no entrapment alarm arrived. edgegw said:\n" + string.Join('\n', gateway.Lines));
+        var alarm = Alarms(platform.Messages, "entrapment")[0];
+        Assert.Equal("box-e2e", alarm.Envelope.BoxId);
+        Assert.Equal(LiftId, alarm.Envelope.LiftId);
+        Assert.True(alarm.Envelope.MessageId > 0);
+        var raisedLine = await gateway.WaitForLineAsync("entrapment raised", TimeSpan.FromSeconds(1));
+        Assert.Contains("floor", raisedLine, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_the_broker_down_events_queue_on_disk_and_all_arrive_once_it_is_back()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await broker.StopAsync();
+        using (var gateway = StartGateway(broker.Port, "--set", "Detection:EntrapmentSeconds=3"))
+        {
+            await gateway.WaitForLineAsync("entrapment raised", TimeSpan.FromSeconds(60));
+            Assert.Equal(0, await gateway.StopAsync(TimeSpan.FromSeconds(20)));
+        }
+
+        var queued = await QueuedIdsAsync();
+        Assert.NotEmpty(queued);
+
+        await broker.StartAgainAsync();
+        await using var platform = await TestSubscriber.ConnectAsync(broker.Host, broker.Port, $"lifts/{LiftId}/#");
+        using var restarted = StartGateway(broker.Port, "--set", "Detection:EntrapmentSeconds=3");
+
+        var all = await platform.WaitUntilAsync(m => queued.All(id => Ids(m).Contains(id)), TimeSpan.FromSeconds(60));
+        Assert.True(all, $"queued ids {string.Join(',', queued)}; received {string.Join(',', Ids(platform.Messages))}");
+    }
+
+    [Fact]
+    public async Task An_alarm_accepted_before_kill_minus_9_is_delivered_after_restart()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await broker.StopAsync();
+        using (var gateway = StartGateway(broker.Port, "--set", "Detection:EntrapmentSeconds=3"))
+        {
+            await gateway.WaitForLineAsync("entrapment raised", TimeSpan.FromSeconds(60));
+            // The line is logged when the hot loop hands the event over; give the group commit a moment, then SIGKILL.
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while ((await QueuedIdsAsync()).Count == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+
+            gateway.Kill();
+        }
+
+        var queued = await QueuedIdsAsync();
+        Assert.NotEmpty(queued);
+
+        await broker.StartAgainAsync();
+        await using var platform = await TestSubscriber.ConnectAsync(broker.Host, broker.Port, $"lifts/{LiftId}/#");
+        using var restarted = StartGateway(broker.Port, "--set", "Detection:EntrapmentSeconds=3");
+        var delivered = await platform.WaitUntilAsync(m => queued.All(id => Ids(m).Contains(id)), TimeSpan.FromSeconds(60));
+
+        Assert.True(delivered, $"queued ids {string.Join(',', queued)}; received {string.Join(',', Ids(platform.Messages))}");
+        Assert.NotEmpty(Alarms(platform.Messages, "entrapment"));
+    }
+
+    [Fact]
+    public async Task An_invalid_configuration_is_reported_all_at_once_with_the_keys_and_a_non_zero_exit()
+    {
+        var (exitCode, output) = await EdgegwProcess.RunAsync(
+            ["run", "--simulate", "--plain", "--data", _data,
+             "--set", "Gateway:Lift:HighestFloor=-5", "--set", "Mqtt:Port=70000", "--set", "Detection:EntrapmentSeconds=-1"],
+            TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Gateway:Lift:HighestFloor", output, StringComparison.Ordinal);
+        Assert.Contains("Mqtt:Port", output, StringComparison.Ordinal);
+        Assert.Contains("Detection:EntrapmentSeconds", output, StringComparison.Ordinal);
+    }
+
+    private EdgegwProcess StartGateway(int brokerPort, params string[] extra) => EdgegwProcess.Start(
+    [
+        "run", "--simulate", "--plain", "--data", _data,
+        "--set", "Gateway:BoxId=box-e2e",
+        "--set", $"Gateway:Lift:Id={LiftId}",
+        "--set", "Mqtt:Enabled=true",
+        "--set", "Mqtt:Host=127.0.0.1",
+        "--set", $"Mqtt:Port={brokerPort}",
+        "--set", "Mqtt:ReconnectInitialDelay=00:00:00.200",
+        "--set", "Mqtt:ReconnectMaxDelay=00:00:01",
+        .. extra,
+    ]);
+
+    private async Task<IReadOnlyList<ulong>> QueuedIdsAsync()
+    {
+        var (exitCode, output) = await EdgegwProcess.RunAsync(["outbox", "list", "--data", Path.Combine(_data, "outbox")], TimeSpan.FromSeconds(30));
+        Assert.True(exitCode == 0, output);
+        var ids = new List<ulong>();
+        foreach (var line in output.Split('\n'))
+        {
+            var first = line.Trim().Split(' ', 2)[0];
+            if (ulong.TryParse(first, out var id))
+            {
+                ids.Add(id);
+            }
+        }
+
+        return ids;
+    }
+
+    private static HashSet<ulong> Ids(IReadOnlyList<TestSubscriber.Received> messages)
+    {
+        var ids = new HashSet<ulong>();
+        foreach (var m in messages)
+        {
+            if (m.Retain || m.Topic.EndsWith("/status", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var envelope = m.Envelope;
+            ids.Add(envelope.MessageId);
+            for (var id = envelope.MessageId + 1; id <= envelope.LastMessageId; id++)
+            {
+                ids.Add(id);
+            }
+        }
+
+        return ids;
+    }
+
+    private static List<TestSubscriber.Received> Alarms(IReadOnlyList<TestSubscriber.Received> messages, string type) =>
+        messages.Where(m => m.Topic.EndsWith("/alarms", StringComparison.Ordinal) && m.Envelope.BodyCase == Uplink.Mqtt.Schema.Envelope.BodyOneofCase.Alarm
+            && m.Envelope.Alarm.Event.Type == type).ToList();
+}
+
+/// <summary>The end-to-end tests start brokers and gateways; running them one at a time keeps a 2-core machine honest.</summary>
+[CollectionDefinition(nameof(EndToEndCollection), DisableParallelization = true)]
+public sealed class EndToEndCollection;
