@@ -72,6 +72,7 @@ public sealed class MqttUplink : BackgroundService
     private volatile IMqttClient? _client;
     private MqttProtocolVersion? _fallbackProtocol;
     private long _published;
+    private int _inFlightLimit = 1;
 
     public MqttUplink(
         IOptions<MqttUplinkOptions> options,
@@ -156,7 +157,6 @@ public sealed class MqttUplink : BackgroundService
                         attempt = 0;
                         Protocol = protocol == MqttProtocolVersion.V500 ? "5.0" : "3.1.1";
                         _client = client;
-                        State = UplinkConnectionState.Connected;
                         LastError = null;
                         await RunSessionAsync(client, protocol, session.Token).ConfigureAwait(false);
                         reason = "session ended";
@@ -228,12 +228,18 @@ public sealed class MqttUplink : BackgroundService
         }
     }
 
-    private static void EnsureAccepted(MqttClientConnectResult result)
+    private void EnsureAccepted(MqttClientConnectResult result)
     {
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
             throw new MqttConnectingFailedException($"Connecting with MQTT server failed ({result.ResultCode}).", null);
         }
+
+        // MQTT 5 §3.2.2.3.3: the client must not have more unacknowledged QoS 1 publications than the server's Receive
+        // Maximum. Two are kept free for a command response and an alarm published beside the drain window.
+        _inFlightLimit = result.ReceiveMaximum is > 0 and var maximum
+            ? Math.Min(_options.MaxInFlight, Math.Max(1, maximum - 2))
+            : _options.MaxInFlight;
     }
 
     private async Task RunSessionAsync(IMqttClient client, MqttProtocolVersion protocol, CancellationToken cancellationToken)
@@ -252,6 +258,7 @@ public sealed class MqttUplink : BackgroundService
         }
 
         await PublishControlAsync(client, _topics.Status, CreateBirth(online: true, protocol), retain: true, cancellationToken).ConfigureAwait(false);
+        State = UplinkConnectionState.Connected;
         var statistics = _outbox.GetStatistics();
         Log.Connected(_logger, _options.Host, _options.EffectivePort, Protocol ?? "?", statistics.PendingMessages, statistics.PendingAlarms);
 
@@ -303,13 +310,16 @@ public sealed class MqttUplink : BackgroundService
     {
         var inFlight = new Queue<InFlight>();
         var now = CurrentTime();
+        // Telemetry records joined into an earlier batch message. Per-stream order holds (a batch is published where its
+        // first record stands); order across streams is not promised.
+        var joined = new bool[batch.Count];
         try
         {
             var i = 0;
             while (i < batch.Count)
             {
                 var first = batch[i];
-                if (first.Class == Outbox.MessageClass.Alarm)
+                if (first.Class == Outbox.MessageClass.Alarm || joined[i])
                 {
                     i++;
                     continue;
@@ -331,11 +341,20 @@ public sealed class MqttUplink : BackgroundService
                     i++;
                     if (first.Class == Outbox.MessageClass.Telemetry && envelope.BodyCase == Envelope.BodyOneofCase.Telemetry)
                     {
-                        while (i < batch.Count && ids.Count < _options.TelemetryBatchSize && CanJoin(first, batch[i])
-                               && TryJoinTelemetry(envelope, batch[i], now, removable))
+                        for (var j = i; j < batch.Count && ids.Count < _options.TelemetryBatchSize; j++)
                         {
-                            ids.Add(batch[i].Id);
-                            i++;
+                            if (joined[j] || !CanJoin(first, batch[j]))
+                            {
+                                continue;
+                            }
+
+                            if (!TryJoinTelemetry(envelope, batch[j], now))
+                            {
+                                break;
+                            }
+
+                            joined[j] = true;
+                            ids.Add(batch[j].Id);
                         }
                     }
                 }
@@ -350,7 +369,7 @@ public sealed class MqttUplink : BackgroundService
                 var topic = _topics.ForStream(first.Stream);
                 var publish = client.PublishAsync(BuildMessage(topic, _encoder.ToPayload(envelope), retain: false, protocol), cancellationToken);
                 inFlight.Enqueue(new InFlight(publish, ids, topic));
-                if (inFlight.Count >= _options.MaxInFlight)
+                if (inFlight.Count >= _inFlightLimit)
                 {
                     await CompleteOldestAsync(inFlight, removable).ConfigureAwait(false);
                 }
@@ -712,7 +731,7 @@ public sealed class MqttUplink : BackgroundService
 
     private string ClientId => string.IsNullOrWhiteSpace(_options.ClientId) ? "edgegw-" + _identity.BoxId : _options.ClientId;
 
-    private bool TryJoinTelemetry(Envelope envelope, OutboxMessage next, in NowTime now, List<long> removable)
+    private bool TryJoinTelemetry(Envelope envelope, OutboxMessage next, in NowTime now)
     {
         try
         {
@@ -720,7 +739,7 @@ public sealed class MqttUplink : BackgroundService
         }
         catch (InvalidDataException e)
         {
-            // The batch so far still goes; the unreadable record is dropped when the drain loop reaches it on its own.
+            // The batch so far still goes; the unreadable record is dropped when the loop reaches it on its own.
             Log.PoisonMessage(_logger, next.Id, e.Message);
             return false;
         }
