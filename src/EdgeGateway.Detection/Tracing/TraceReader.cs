@@ -81,7 +81,7 @@ public sealed class TraceReader : IDisposable
 
     private TraceHeader ReadHeader()
     {
-        if (!TryReadLine(out var line))
+        if (!TryReadLine(out var line) || line.Trim(" \t"u8).IsEmpty)
         {
             throw new TraceFormatException(1, "the trace is empty (no edge-trace/1 header)");
         }
