@@ -32,7 +32,9 @@ public sealed class BlackBoxService
     private readonly ILogger _logger;
     private readonly ArrayPool<LiftSample> _pool;
     private readonly ConcurrentQueue<CaptureJob> _free = new();
-    private readonly Channel<CaptureJob> _queue = Channel.CreateUnbounded<CaptureJob>(new UnboundedChannelOptions { SingleReader = true });
+    // Read by RunAsync and by DrainQueue (e.g. at shutdown, after the hot loop stopped), one at a time under _drainLock.
+    private readonly Channel<CaptureJob> _queue = Channel.CreateUnbounded<CaptureJob>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Lock _drainLock = new();
     private readonly int[] _droppedByType = new int[Enum.GetValues<EventType>().Length];
     private int _dropNotices;
 
@@ -83,8 +85,19 @@ public sealed class BlackBoxService
         }
     }
 
-    /// <summary>Writes every capture already queued (also what <see cref="RunAsync"/> does each time one arrives).</summary>
+    /// <summary>
+    /// Writes every capture already queued (what <see cref="RunAsync"/> does each time one arrives). Any thread.
+    /// At shutdown: once the hot loop has stopped, <c>Recorder.Flush(engine.State)</c> then <see cref="DrainQueue"/>.
+    /// </summary>
     public int DrainQueue()
+    {
+        lock (_drainLock)
+        {
+            return DrainQueueLocked();
+        }
+    }
+
+    private int DrainQueueLocked()
     {
         var written = 0;
         LogDrops();
