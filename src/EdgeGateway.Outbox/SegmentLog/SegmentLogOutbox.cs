@@ -789,7 +789,7 @@ public sealed class SegmentLogOutbox : IOutbox
             : new IOException($"The outbox at '{_directory}' cannot append: writing segment '{_active.FileName}' failed ({exception.Message}).", exception);
 
     /// <summary>
-    /// Writes [stream/boot definitions the segment lacks][one ack record][records] at the end of the active segment (rolling
+    /// Writes [stream/boot definitions the segment lacks][records][one ack record] at the end of the active segment (rolling
     /// to a new segment first when they do not fit) and fsyncs. Returns the offset the records start at. On failure the
     /// segment is cut back to its previous length and the next write starts a new segment (after a failed fsync the page
     /// cache can no longer be trusted, so the file is not appended to again).
@@ -810,6 +810,9 @@ public sealed class SegmentLogOutbox : IOutbox
             _prefixBuffer = new byte[Math.Max(prefixLength, _prefixBuffer.Length * 2)];
         }
 
+        // Layout of one write: [definitions][records][ack record]. The ack record goes last: an ack removes its ids from
+        // everything before it in the log, so a compaction copy written in the same write as the removal of that message
+        // must precede the ack, or the copy would come back at the next open.
         var written = 0;
         lock (_gate)
         {
@@ -832,16 +835,22 @@ public sealed class SegmentLogOutbox : IOutbox
         Debug.Assert(written == prefixLength, "prefix length mismatch");
         var segment = _active;
         var start = segment.Length;
+        var recordsStart = start + definitionsLength;
         try
         {
-            if (prefixLength > 0)
+            if (definitionsLength > 0)
             {
-                RandomAccess.Write(segment.Handle, _prefixBuffer.AsSpan(0, prefixLength), start);
+                RandomAccess.Write(segment.Handle, _prefixBuffer.AsSpan(0, definitionsLength), start);
             }
 
             if (recordsLength > 0)
             {
-                RandomAccess.Write(segment.Handle, records.AsSpan(0, recordsLength), start + prefixLength);
+                RandomAccess.Write(segment.Handle, records.AsSpan(0, recordsLength), recordsStart);
+            }
+
+            if (ackLength > 0)
+            {
+                RandomAccess.Write(segment.Handle, _prefixBuffer.AsSpan(definitionsLength, ackLength), recordsStart + recordsLength);
             }
 
             RandomAccess.FlushToDisk(segment.Handle);
@@ -878,7 +887,7 @@ public sealed class SegmentLogOutbox : IOutbox
             _bytesWritten += prefixLength + recordsLength;
         }
 
-        return start + prefixLength;
+        return recordsStart;
     }
 
     /// <summary>Finds the stream and boot indexes the records use that the active segment has not defined yet.</summary>

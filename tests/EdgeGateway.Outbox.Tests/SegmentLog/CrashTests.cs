@@ -115,6 +115,8 @@ public sealed class CrashTests : IDisposable
 
         var lines = new ConcurrentQueue<string>();
         var counted = 0;
+        var appended = 0;
+        var removed = 0;
         var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var errors = new ConcurrentQueue<string>();
         using var process = new Process { StartInfo = start };
@@ -123,7 +125,18 @@ public sealed class CrashTests : IDisposable
             if (e.Data is { } line && line.EndsWith(" .", StringComparison.Ordinal))
             {
                 lines.Enqueue(line);
-                if (Interlocked.Increment(ref counted) >= killAfterLines)
+                if (line.StartsWith('E'))
+                {
+                    Interlocked.Increment(ref appended);
+                }
+                else if (line.StartsWith('R'))
+                {
+                    Interlocked.Increment(ref removed);
+                }
+
+                // Kill once the child both appended and (when draining) removed something this round.
+                if (Interlocked.Increment(ref counted) >= killAfterLines && Volatile.Read(ref appended) > 0
+                    && (mode == "enqueue" || Volatile.Read(ref removed) > 0))
                 {
                     enough.TrySetResult();
                 }

@@ -268,4 +268,34 @@ public sealed class SegmentLogOutboxTests : IDisposable
         Assert.Equal("before NTP", Assert.Single(pending).Text());
         Assert.Equal(1, reopened.GetStatistics().ExpiredMessages);
     }
+
+    [Fact]
+    public async Task Appenders_wait_while_a_full_batch_is_queued_and_a_commit_interval_gathers_more_per_fsync()
+    {
+        var options = Options(o =>
+        {
+            o.MaxBatchBytes = 64 * 1024;
+            o.CommitInterval = TimeSpan.FromMilliseconds(20);
+            o.MaxBytes = 16 * 1024 * 1024;
+        });
+        await using var outbox = await OpenAsync(options: options);
+
+        // 64 producers x 8 appends of 16 KiB: 8 MiB through batches of at most 64 KiB (back-pressure path).
+        var producers = Enumerable.Range(0, 64).Select(p => Task.Run(async () =>
+        {
+            var ids = new List<long>();
+            for (var i = 0; i < 8; i++)
+            {
+                ids.Add(await outbox.EnqueueAsync(Messages.Sized(MessageClass.Event, $"p{p}", 16 * 1024, (byte)p)));
+            }
+
+            return ids;
+        })).ToArray();
+        var all = (await Task.WhenAll(producers).WaitAsync(TimeSpan.FromSeconds(60))).SelectMany(ids => ids).ToArray();
+
+        Assert.Equal(512, all.Distinct().Count());
+        var messages = await outbox.ReadAsync(0, 1000);
+        Assert.Equal(all.Order(), messages.Select(m => m.Id));
+        Assert.All(messages, m => Assert.All(m.Payload.ToArray(), b => Assert.Equal(byte.Parse(m.Stream[1..]), b)));
+    }
 }
