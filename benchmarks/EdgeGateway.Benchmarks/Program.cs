@@ -1,0 +1,7 @@
+using BenchmarkDotNet.Running;
+
+/// <summary>Runs the benchmarks chosen on the command line, e.g. <c>--filter *Detection* --job short</c>.</summary>
+public static class Program
+{
+    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}
