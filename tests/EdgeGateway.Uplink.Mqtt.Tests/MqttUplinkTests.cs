@@ -28,7 +28,7 @@ public sealed class MqttUplinkTests
         Assert.Equal(UplinkHarness.BoxId, envelope.BoxId);
         Assert.Equal(UplinkHarness.LiftId, envelope.LiftId);
         Assert.Equal(1u, envelope.SchemaVersion);
-        Assert.Equal(Schema.V1.MessageClass.Event, envelope.MessageClass);
+        Assert.Equal(Mqtt.Schema.V1.MessageClass.Event, envelope.MessageClass);
         Assert.True(envelope.WallSynchronized);
         Assert.Equal(16, envelope.BootId.Length);
         Assert.Equal("stopped_outside_door_zone", envelope.Event.Type);
@@ -59,7 +59,7 @@ public sealed class MqttUplinkTests
         Assert.True(await platform.WaitUntilAsync(m => m.Count(x => x.Topic == status) >= 2), broker.ReadLog());
         var will = platform.On(status)[1].Envelope;
         Assert.False(will.Birth.Online);
-        Assert.Equal(Schema.V1.MessageClass.Control, will.MessageClass);
+        Assert.Equal(Mqtt.Schema.V1.MessageClass.Control, will.MessageClass);
     }
 
     [Fact]
@@ -268,7 +268,7 @@ public sealed class MqttUplinkTests
         var alarm = platform.On(alarms)[0].Envelope.Alarm;
         Assert.Equal("test_alarm", alarm.Event.Type);
         Assert.Equal(99u, alarm.Event.Code);
-        Assert.True(File.Exists(Path.Combine(harness.Options.StateDirectory, Alarms.TestAlarmScheduler.StateFileName)));
+        Assert.True(File.Exists(Path.Combine(harness.Options.StateDirectory, Mqtt.Alarms.TestAlarmScheduler.StateFileName)));
 
         // A restart within the interval does not send another one.
         await harness.RestartServiceAsync();
