@@ -101,6 +101,22 @@ public sealed class CounterTests : IDisposable
         await run;
     }
 
+    [Fact]
+    public async Task A_temporary_file_left_by_a_crash_before_the_rename_is_ignored_and_overwritten()
+    {
+        var path = Path.Combine(_dir.Path, CounterStore.DefaultFileName);
+        var store = new CounterStore(path, _time, _logs.CreateLogger<CounterStore>());
+        store.Save(new CounterValues(5, 6, 7, 8));
+        // Power cut after the temporary file was half written: the real file still holds the last complete save.
+        await File.WriteAllTextAsync(path + AtomicFile.TempSuffix, "{\"format\":\"edge-coun");
+        var (values, load) = store.Load();
+        Assert.Equal(DataFileStatus.Loaded, load.Status);
+        Assert.Equal(new CounterValues(5, 6, 7, 8), values);
+        store.Save(new CounterValues(9, 9, 9, 9));
+        Assert.False(File.Exists(path + AtomicFile.TempSuffix));
+        Assert.Equal(new CounterValues(9, 9, 9, 9), store.Load().Values);
+    }
+
     [Theory]
     [InlineData("[]", "not a JSON object")]
     [InlineData("{\"format\":\"other/1\"}", "format")]

@@ -287,6 +287,19 @@ public sealed class KpiTrackerTests : IDisposable
     }
 
     [Fact]
+    public void Live_wall_time_counts_back_from_now_and_is_unknown_until_the_clock_is_synchronised()
+    {
+        var wall = new SettableWallClock(Midnight.AddHours(2), synchronized: false);
+        var monotonicNow = 500 * S;
+        var mapper = new LiveWallTimeMapper(wall, () => monotonicNow);
+        Assert.Null(mapper.ToWall(400 * S));
+        wall.IsSynchronized = true;
+        Assert.Equal(Midnight.AddHours(2).AddSeconds(-100), mapper.ToWall(400 * S));
+        Assert.Equal(Midnight.AddSeconds(1.5), new TraceWallTimeMapper(Midnight).ToWall(1_500_000));
+        Assert.Null(new TraceWallTimeMapper(null).ToWall(1));
+    }
+
+    [Fact]
     public void Options_validator_reports_every_bad_key()
     {
         var result = new KpiOptionsValidator().Validate(null, new KpiOptions { WindowDays = 0, DayOffsetMinutes = 9999, SaveIntervalSeconds = 0, MaxEpisodes = 0, FileName = "" });

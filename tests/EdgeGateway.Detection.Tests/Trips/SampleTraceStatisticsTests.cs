@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Xunit.Abstractions;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Signals;
 using EdgeGateway.Detection.BlackBox;
@@ -17,7 +18,7 @@ namespace EdgeGateway.Detection.Tests.Trips;
 /// The sample traces (an independent simulator's recordings) through the production engine with every statistics
 /// stage attached, as the live service wires them: history ring written before the engine sees a sample.
 /// </summary>
-public sealed class SampleTraceStatisticsTests
+public sealed class SampleTraceStatisticsTests(ITestOutputHelper output)
 {
     private sealed class Run : IDisposable, IEventSink
     {
@@ -96,6 +97,10 @@ public sealed class SampleTraceStatisticsTests
             Assert.True(r.VibrationMaxPeakToPeakMs2 < 0.3, $"p-p {r.VibrationMaxPeakToPeakMs2}");
         });
         Assert.Contains(rides, r => r.VibrationPairCount > 20);
+        foreach (var line in System.Text.Encoding.UTF8.GetString(run.TripLog.ToArray()).Split('\n').Take(4))
+        {
+            output.WriteLine(line);
+        }
 
         var counters = run.Counters.Snapshot();
         Assert.Equal(runs.Count, counters.Runs);
