@@ -12,6 +12,7 @@ namespace EdgeGateway.Simulation.Lift;
 /// <param name="TimeMicros">Sample time (monotonic microseconds) of this state.</param>
 /// <param name="PositionMm">Car floor level above the lowest landing, in millimetres.</param>
 /// <param name="CarAccelerationMs2">True vertical acceleration of the car (m/s², + up), without gravity or noise.</param>
+/// <param name="ActiveFault">Wire name of the injected fault running now (see <c>FaultCatalogue</c>), or null.</param>
 [StructLayout(LayoutKind.Auto)]
 public readonly record struct LiftSnapshot(
     long TimeMicros,
@@ -30,7 +31,8 @@ public readonly record struct LiftSnapshot(
     bool Occupied,
     bool Alarm,
     bool Mains,
-    double CarAccelerationMs2)
+    double CarAccelerationMs2,
+    string? ActiveFault)
 {
     /// <summary>Standard gravity as the domain brief writes it (acc.z ≈ +9.81 at rest).</summary>
     public const double Gravity = 9.81;

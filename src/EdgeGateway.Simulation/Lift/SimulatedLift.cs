@@ -129,6 +129,9 @@ public sealed partial class SimulatedLift
     /// <summary>Simulated time elapsed since the start.</summary>
     public TimeSpan Elapsed => TimeSpan.FromTicks(_now * 10);
 
+    /// <summary>True once the first sample has been written; <see cref="TimeOriginMicros"/> and <see cref="EmitSignals"/> are fixed from then on.</summary>
+    public bool HasStarted => _started;
+
     /// <summary>How many samples the writer refused (its queue was full).</summary>
     public long WriteFailures => _writeFailures;
 
@@ -377,7 +380,7 @@ public sealed partial class SimulatedLift
         var s = CurrentSignals(_origin + _now);
         return new LiftSnapshot(
             s.TimeMicros, _position * 1000, s.SpeedMmS, s.Floor, s.Dir, s.Run, s.Door, s.Lock, s.Safety, s.Fault, s.Mode, s.Link,
-            s.Zone, s.Occupied, s.Alarm, s.Mains, _acceleration);
+            s.Zone, s.Occupied, s.Alarm, s.Mains, _acceleration, _faults.Active?.Definition.Name);
     }
 
     private long NextGapMicros(double meanSeconds) =>

@@ -43,8 +43,13 @@ public sealed class SimulatedLiftSource : ISampleSource
 
         try
         {
-            // The first sample is stamped "now": the simulation's t = 0 is when the service started it.
-            _lift.TimeOriginMicros = _clock.NowMicros;
+            // The first sample is stamped "now": the simulation's t = 0 is when the service started it. A restarted
+            // source continues the same lift, catching up to the clock in one go.
+            if (!_lift.HasStarted)
+            {
+                _lift.TimeOriginMicros = _clock.NowMicros;
+            }
+
             var profile = _lift.Profile;
             Log.SourceStarted(_logger, profile.LowestFloor, profile.HighestFloor, profile.RatedSpeedMmS, _lift.StepSize.TotalMilliseconds);
             _lift.AdvanceTo(_clock.NowMicros, writer);

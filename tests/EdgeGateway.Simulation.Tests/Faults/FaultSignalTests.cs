@@ -324,7 +324,10 @@ public class FaultSignalTests
     public void Demo_scenario_traps_a_passenger_about_twenty_seconds_after_the_start()
     {
         var lift = new SimulatedLift(Profile, new SimulationOptions());
+        lift.RunFor(TimeSpan.FromSeconds(30), new Timeline());
+        Assert.Equal("entrapment", lift.Snapshot.ActiveFault);
         lift.RunFor(TimeSpan.FromMinutes(4), new Timeline());
+        Assert.Null(lift.Snapshot.ActiveFault);
 
         var record = Assert.Single(lift.Faults.Records);
         Assert.Equal(FaultKind.Entrapment, record.Kind);

@@ -118,6 +118,40 @@ public class SimulatedLiftSourceTests
         Assert.Equal("simulator", source.Name);
     }
 
+    [Fact]
+    public async Task A_restarted_source_continues_the_same_lift_on_the_same_time_base()
+    {
+        var time = new FakeTimeProvider();
+        var clock = new MonotonicClock(time);
+        var lift = new SimulatedLift(LiftProfile.Default, Options());
+        var source = new SimulatedLiftSource(lift, clock);
+        var sink = new Collector();
+
+        using (var first = new CancellationTokenSource())
+        {
+            var run = source.RunAsync(sink, new NoHealth(), first.Token);
+            await WaitFor(sink, 1);
+            time.Advance(TimeSpan.FromSeconds(2));
+            await WaitUntil(() => lift.NowMicros == 2_000_000);
+            await first.CancelAsync();
+            await run;
+        }
+
+        time.Advance(TimeSpan.FromSeconds(3));
+        using var second = new CancellationTokenSource();
+        var again = source.RunAsync(sink, new NoHealth(), second.Token);
+        await WaitUntil(() => lift.NowMicros == 5_000_000);
+        await second.CancelAsync();
+        await again;
+
+        var samples = sink.Take();
+        Assert.Single(samples, s => s.Set == SignalMask.AllDiscrete);
+        for (var i = 1; i < samples.Count; i++)
+        {
+            Assert.True(samples[i].TimeMicros >= samples[i - 1].TimeMicros);
+        }
+    }
+
     private static async Task<List<LiftSample>> WaitFor(Collector sink, int count)
     {
         List<LiftSample> samples = [];
