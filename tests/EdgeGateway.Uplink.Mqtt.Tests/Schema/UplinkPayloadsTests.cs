@@ -147,3 +147,31 @@ public sealed class UplinkPayloadsTests
         Assert.Equal(envelope, UplinkPayloads.Parse(System.Text.Encoding.UTF8.GetBytes(json)));
     }
 }
+
+public sealed class PayloadDecoderTests
+{
+    [Fact]
+    public void Decoding_an_envelope_prints_a_summary_and_the_json()
+    {
+        var envelope = new Envelope
+        {
+            MessageId = 42, BoxId = "box-1", LiftId = "lift-1", SchemaVersion = 1, MessageClass = Mqtt.Schema.V1.MessageClass.Alarm,
+            WallUnixMs = 1_795_420_800_000, WallSynchronized = true, WallCorrected = true,
+            Alarm = new Mqtt.Schema.V1.Alarm { AlarmId = 42, Attempt = 3, Event = new Event { Type = "entrapment", Code = 11 } },
+        };
+        var text = PayloadDecoder.DescribeEnvelope(envelope.ToByteArray(), jsonOnly: false);
+        var summary = text.Split(Environment.NewLine)[0];
+        Assert.Equal($"edgegw.v1 {envelope.CalculateSize()} bytes: message 42 class Alarm box box-1 lift lift-1 wall 2026-11-23T08:00:00.000Z (corrected); alarm 42 attempt 3: entrapment", summary);
+        Assert.Contains("\"alarmId\": \"42\"", text, StringComparison.Ordinal);
+        Assert.StartsWith("{", PayloadDecoder.DescribeEnvelope(envelope.ToByteArray(), jsonOnly: true), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Hex_input_and_command_requests_decode()
+    {
+        var request = new CommandRequest { RequestId = "r-1", Ack = new AckArgs { AlarmId = 9 } };
+        var hex = "0x" + Convert.ToHexString(request.ToByteArray()).Insert(4, " \n");
+        Assert.Contains("\"alarmId\": \"9\"", PayloadDecoder.DescribeCommand(PayloadDecoder.FromHex(hex)), StringComparison.Ordinal);
+        Assert.Throws<InvalidDataException>(() => PayloadDecoder.FromHex("zz"));
+    }
+}
