@@ -25,6 +25,12 @@ public sealed class BlackBoxRecorder : IDetectionStage
     private const double SizeMargin = 1.25;
     private const int MaxInitialSamples = 1 << 22;
 
+    /// <summary>
+    /// Without samples the clock closes a capture only this long after its end: live samples reach the loop through a
+    /// queue, so one stamped just before the end may arrive after the loop's clock passed it.
+    /// </summary>
+    private const long LateSampleGraceMicros = 1_000_000;
+
     private readonly ISampleHistory _history;
     private readonly BlackBoxService _service;
     private readonly ArrayPool<LiftSample> _pool;
@@ -165,7 +171,7 @@ public sealed class BlackBoxRecorder : IDetectionStage
             CopyHistory(active, _lastSequence + 1, _lastTime, state);
         }
 
-        if (timeMicros >= active.EndMicros)
+        if (timeMicros >= active.EndMicros + LateSampleGraceMicros)
         {
             _lastTime = Math.Max(_lastTime, timeMicros);
             Close(timeMicros, _lastSequence + 1, state, haveState: true);

@@ -13,9 +13,20 @@ internal static class BlackBoxTrace
         using var writer = new TraceWriter(stream, header, job.StartMicros, leaveOpen: true);
         // "The first sample line should set every signal the trace uses" (edge-trace/1): the state at t = 0.
         writer.Write(LiftSample.From(job.StartMicros, job.StartState));
+        // Live sources stamp their own samples, so two of them can reach the queue slightly out of order; edge-trace/1
+        // times never decrease, so a late one is written at the time already reached (as the engine itself takes it).
+        var time = job.StartMicros;
         foreach (ref readonly var sample in job.Samples.AsSpan(0, job.SampleCount))
         {
-            writer.Write(sample);
+            if (sample.TimeMicros >= time)
+            {
+                time = sample.TimeMicros;
+                writer.Write(sample);
+            }
+            else
+            {
+                writer.Write(sample with { TimeMicros = time });
+            }
         }
     }
 }

@@ -152,6 +152,43 @@ public sealed class BlackBoxTests
     }
 
     [Fact]
+    public void The_clock_closes_a_capture_only_after_a_grace_for_late_samples()
+    {
+        using var rig = new BlackBoxRig(options: new BlackBoxOptions { PreEventSeconds = 1, PostEventSeconds = 1, MaxCaptureSeconds = 5 });
+        rig.Run(0, 5_000);
+        rig.Event(5 * S, EventType.PowerLoss);
+        rig.AdvanceTo(5 * S);
+        rig.AdvanceTo(6_500_000); // past the end (6 s), within the grace
+        Assert.True(rig.Service.Recorder.Recording);
+        rig.Feed(LiftSample.Acceleration(5_999_000, 0, 0, 9.81f)); // stamped before the end, delivered late
+        rig.AdvanceTo(7 * S);
+        Assert.False(rig.Service.Recorder.Recording);
+        rig.Service.DrainQueue();
+        var samples = rig.Read(Assert.Single(rig.Sink.Captures).FilePath).Samples;
+        Assert.Equal(5_999_000 - rig.Sink.Captures[0].StartMicros, samples[^1].TimeMicros);
+    }
+
+    [Fact]
+    public void A_sample_that_arrives_out_of_order_is_written_at_the_time_already_reached()
+    {
+        using var rig = new BlackBoxRig(options: new BlackBoxOptions { PreEventSeconds = 1, PostEventSeconds = 1, MaxCaptureSeconds = 5 });
+        rig.Run(0, 5_000, t =>
+        {
+            if (t == 4 * S)
+            {
+                rig.Event(t, EventType.Overspeed);
+            }
+        });
+        rig.Feed(LiftSample.Input(4_990_000, SignalMask.Occupied, true)); // an input stamped 5 ms behind the accelerometer
+        rig.Run(5_000, 7_000);
+        rig.Service.DrainQueue();
+        var capture = Assert.Single(rig.Sink.Captures);
+        var samples = rig.Read(capture.FilePath).Samples; // TraceReader rejects decreasing t
+        var late = Assert.Single(samples, s => s.Set == SignalMask.Occupied);
+        Assert.Equal(4_995_000 - capture.StartMicros, late.TimeMicros);
+    }
+
+    [Fact]
     public void Pending_captures_are_bounded_and_a_dropped_one_is_logged()
     {
         using var rig = new BlackBoxRig(options: new BlackBoxOptions { MaxPendingCaptures = 1 });
