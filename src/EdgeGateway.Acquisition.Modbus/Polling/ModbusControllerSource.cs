@@ -211,6 +211,14 @@ public sealed class ModbusControllerSource : ISampleSource, IDisposable
                         SetLink(false, writer, failures, result.ToString(), master);
                     }
 
+                    // A USB adapter unplugged and replugged under the same name can leave our descriptor dead but
+                    // silent (reads time out instead of failing), and a TCP peer can vanish without a reset. While the
+                    // slave stays silent, start over with a fresh port every few failures; the next poll reopens it.
+                    if (failures % (_options.LinkLossAfterFailures * 2) == 0)
+                    {
+                        master.Transport.Close();
+                    }
+
                     break;
             }
 

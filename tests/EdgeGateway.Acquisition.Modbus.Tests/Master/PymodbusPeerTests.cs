@@ -8,9 +8,10 @@ namespace EdgeGateway.Acquisition.Modbus.Tests.Master;
 /// <summary>Our master against an independent slave (pymodbus), over RTU on a socat pty pair and over TCP on loopback.</summary>
 public abstract class PymodbusPeerTests : IDisposable
 {
+    // Generous timeout: pymodbus is slow on a loaded CI machine; nothing here asserts timing.
     protected static readonly ModbusMasterOptions FastOptions = new()
     {
-        ResponseTimeout = TimeSpan.FromMilliseconds(300),
+        ResponseTimeout = TimeSpan.FromMilliseconds(1000),
         Retries = 1,
     };
 

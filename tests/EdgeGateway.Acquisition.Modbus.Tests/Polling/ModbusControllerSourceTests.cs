@@ -12,7 +12,8 @@ namespace EdgeGateway.Acquisition.Modbus.Tests.Polling;
 
 public sealed class ModbusControllerSourceTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    // Generous: these run beside other test assemblies on a loaded 2-core CI machine; no timing is asserted.
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     /// <summary>A map over pymodbus's fixed data: holding i = i, input i = 1000 + i, coil i = odd, discrete i = (i % 4 != 1).</summary>
     private const string PymodbusMap = """
@@ -85,14 +86,15 @@ public sealed class ModbusControllerSourceTests
         Assert.True(source.LinkUp);
 
         // The slave stops mid-poll: link goes false after the configured failures, nothing throws.
-        slave.Stop();
+        // Marks are taken before each change: the source may react before the change call returns.
         var mark = writer.Count;
+        slave.Stop();
         Assert.NotNull(writer.WaitFor(s => s.Has(SignalMask.Link) && !s.Link, Wait, mark));
         Assert.False(source.LinkUp);
         Assert.True(source.Health.Timeouts >= 3);
 
-        slave.Start();
         mark = writer.Count;
+        slave.Start();
         Assert.NotNull(writer.WaitFor(s => s.Has(SignalMask.Floor) && s.Link, Wait, mark));
         Assert.True(source.LinkUp);
         Assert.DoesNotContain(health.Reports, r => r.Problem is not null);
@@ -111,15 +113,15 @@ public sealed class ModbusControllerSourceTests
         for (var cycle = 0; cycle < 4; cycle++)
         {
             // Unplug: socat exits, both pty devices disappear, and the slave's port goes with them.
+            var mark = writer.Count;
             slave.Dispose();
             pty.Stop();
-            var mark = writer.Count;
             Assert.NotNull(writer.WaitFor(s => s.Has(SignalMask.Link) && !s.Link, Wait, mark));
 
             // Plug back in under the same name.
+            mark = writer.Count;
             pty.Start();
             slave = PymodbusSlave.Rtu(pty.EndA);
-            mark = writer.Count;
             Assert.NotNull(writer.WaitFor(s => s.Has(SignalMask.Floor) && s.Link, Wait, mark));
             if (cycle == 1)
             {
@@ -161,12 +163,12 @@ public sealed class ModbusControllerSourceTests
         Assert.True(source.Health.InvalidResponses > 0);
 
         // Everything dropped: link lost. Then clean again: link back.
+        mark = writer.Count;
         relay.EveryNth = 1;
         relay.Mode = PtyCorruptingRelay.DamageMode.Drop;
-        mark = writer.Count;
         Assert.NotNull(writer.WaitFor(s => s.Has(SignalMask.Link) && !s.Link, Wait, mark));
-        relay.Mode = PtyCorruptingRelay.DamageMode.Pass;
         mark = writer.Count;
+        relay.Mode = PtyCorruptingRelay.DamageMode.Pass;
         Assert.NotNull(writer.WaitFor(s => s.Has(SignalMask.Floor) && s.Link, Wait, mark));
         await StopAsync(source, run, stop);
     }
@@ -212,11 +214,11 @@ public sealed class ModbusControllerSourceTests
             (LiftMode.Inspection, -1, TravelDirection.Down, true, DoorState.Closing, true, false, 17, -480, true),
             (s.Mode, s.Floor, s.Dir, s.Run, s.Door, s.Lock, s.Safety, s.Fault, s.SpeedMmS, s.Link));
 
-        current.Apply(LiftSample.Input(2, SignalMask.Link, false));
         var mark = writer.Count;
+        current.Apply(LiftSample.Input(2, SignalMask.Link, false));
         Assert.NotNull(writer.WaitFor(x => x.Has(SignalMask.Link) && !x.Link, Wait, mark));
-        current.Apply(LiftSample.Input(3, SignalMask.Link, true));
         mark = writer.Count;
+        current.Apply(LiftSample.Input(3, SignalMask.Link, true));
         Assert.NotNull(writer.WaitFor(x => x.Has(SignalMask.Floor) && x.Link, Wait, mark));
         await StopAsync(source, run, stop);
     }

@@ -67,6 +67,7 @@ public sealed class SimulatedControllerSlaveTests
             (s.Mode, s.Floor, s.Dir, s.Run, s.Door, s.Lock, s.Safety, s.Fault, s.SpeedMmS, s.Link));
 
         // The controller stops answering on the bus: the gateway's link goes false.
+        var mark = writer.Count;
         lift.Faults.InjectNow(FaultKind.LinkLoss);
         // The fault starts once the car is idle and empty; bounded wait in simulated time.
         for (var i = 0; i < 300 && lift.Snapshot.Link; i++)
@@ -75,17 +76,16 @@ public sealed class SimulatedControllerSlaveTests
         }
 
         Assert.False(lift.Snapshot.Link);
-        var mark = writer.Count;
         Assert.NotNull(writer.WaitFor(x => x.Has(SignalMask.Link) && !x.Link, Wait, mark));
 
         // The fault ends (10 s of simulated time): answers again.
+        mark = writer.Count;
         for (var i = 0; i < 60 && !lift.Snapshot.Link; i++)
         {
             lift.RunFor(TimeSpan.FromSeconds(1), Discard.Instance);
         }
 
         Assert.True(lift.Snapshot.Link);
-        mark = writer.Count;
         Assert.NotNull(writer.WaitFor(x => x.Has(SignalMask.Floor) && x.Link && x.Floor == lift.Snapshot.Floor, Wait, mark));
 
         await stop.CancelAsync();
