@@ -47,15 +47,21 @@ public static class RunCommand
     public static Command Create()
     {
         var simulate = new Option<bool>("--simulate") { Description = "Run against the built-in simulated lift instead of hardware." };
+        var wiring = new Option<SimulatedWiring>("--wiring")
+        {
+            Description = "With --simulate: 'drivers' (default) reads the simulated lift through Modbus TCP, GPIO and I2C drivers; 'direct' feeds the hot loop straight.",
+            DefaultValueFactory = _ => SimulatedWiring.Drivers,
+        };
         var plain = new Option<bool>("--plain") { Description = "Plain log lines instead of the live view, even on a terminal." };
         var command = new Command("run", "Run the gateway service (under systemd, or interactively with a live view).");
         command.Options.Add(simulate);
         command.Options.Add(ConfigOption);
         command.Options.Add(DataOption);
         command.Options.Add(SetOption);
+        command.Options.Add(wiring);
         command.Options.Add(plain);
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(simulate),
+            parse.GetValue(simulate) ? parse.GetValue(wiring) : null,
             parse.GetValue(ConfigOption),
             parse.GetValue(DataOption),
             parse.GetValue(SetOption) ?? [],
@@ -64,7 +70,7 @@ public static class RunCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(bool simulate, string? configFile, string? dataDirectory, string[] sets, bool plain,
+    public static async Task<int> RunAsync(SimulatedWiring? simulate, string? configFile, string? dataDirectory, string[] sets, bool plain,
         CancellationToken cancellationToken)
     {
         IConfigurationRoot configuration;
@@ -126,7 +132,7 @@ public static class RunCommand
         return overrides;
     }
 
-    public static void ConfigureGateway(IServiceCollection services, IConfiguration configuration, bool simulate, bool liveView)
+    public static void ConfigureGateway(IServiceCollection services, IConfiguration configuration, SimulatedWiring? simulate, bool liveView)
     {
         services.AddValidatedOptions<GatewayOptions, GatewayOptionsValidator>(GatewayOptions.SectionName);
         services.AddValidatedOptions<DetectionOptions, DetectionOptionsValidator>(DetectionOptions.SectionName);
@@ -151,7 +157,11 @@ public static class RunCommand
             services.PostConfigure<MqttUplinkOptions>(o => o.StateDirectory = Path.Combine(data, "uplink"));
         }
 
-        if (simulate)
+        if (simulate is null)
+        {
+            HardwareSources.AddOptions(services, configuration);
+        }
+        else
         {
             services.AddValidatedOptions<SimulationOptions, SimulationOptionsValidator>(SimulationOptions.SectionName);
         }
@@ -165,7 +175,7 @@ public static class RunCommand
         services.AddHostedService(sp => sp.GetRequiredService<GatewayService>());
     }
 
-    private static GatewayPipeline CreatePipeline(IServiceProvider services, bool simulate)
+    private static GatewayPipeline CreatePipeline(IServiceProvider services, SimulatedWiring? simulate)
     {
         var gateway = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
         var settings = new PipelineSettings(
@@ -182,18 +192,14 @@ public static class RunCommand
         var loggers = services.GetRequiredService<ILoggerFactory>();
         var logger = loggers.CreateLogger("EdgeGateway");
         Log.Starting(logger, typeof(RunCommand).Assembly.GetName().Version?.ToString() ?? "0", gateway.BoxId, gateway.Lift.Id,
-            Path.GetFullPath(gateway.DataDirectory), simulate ? "simulated lift" : "hardware");
+            Path.GetFullPath(gateway.DataDirectory), simulate is { } w ? $"simulated lift ({w.ToString().ToLowerInvariant()} wiring)" : "hardware");
 
-        Func<MonotonicClock, ILoggerFactory, IReadOnlyList<ISampleSource>> sources = simulate
-            ? SimulatedSources(services.GetRequiredService<IOptions<SimulationOptions>>().Value, gateway)
-            : (_, _) => [];
-        return new GatewayPipeline(settings, sources, RemoteCommandHandlers.None, loggers, services.GetRequiredService<TimeProvider>());
+        var simulated = simulate is { } wiringChoice
+            ? new SimulatedHardware(gateway.ToProfile(), services.GetRequiredService<IOptions<SimulationOptions>>().Value, wiringChoice, gateway.DataDirectory)
+            : null;
+        Func<MonotonicClock, ILoggerFactory, IReadOnlyList<ISampleSource>> sources = simulated is not null
+            ? simulated.CreateSources
+            : (clock, loggerFactory) => HardwareSources.Create(services, clock, loggerFactory);
+        return new GatewayPipeline(settings, sources, RemoteCommandHandlers.None, loggers, services.GetRequiredService<TimeProvider>(), simulated);
     }
-
-    private static Func<MonotonicClock, ILoggerFactory, IReadOnlyList<ISampleSource>> SimulatedSources(SimulationOptions options, GatewayOptions gateway) =>
-        (clock, loggers) =>
-        {
-            var lift = new SimulatedLift(options.ResolveProfile(gateway.ToProfile()), options, loggers.CreateLogger<SimulatedLift>());
-            return [new SimulatedLiftSource(lift, clock, logger: loggers.CreateLogger<SimulatedLiftSource>())];
-        };
 }

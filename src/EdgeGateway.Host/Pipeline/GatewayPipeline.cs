@@ -51,6 +51,7 @@ public sealed class GatewayPipeline : IAsyncDisposable
     private readonly MonotonicClock _clock;
     private readonly ILogger _logger;
     private readonly long _startedAt;
+    private readonly IAsyncDisposable? _ownedResources;
 
     private SegmentLogOutbox? _outbox;
     private OutboxEventSink? _eventSink;
@@ -68,8 +69,10 @@ public sealed class GatewayPipeline : IAsyncDisposable
         Func<MonotonicClock, ILoggerFactory, IReadOnlyList<ISampleSource>> sources,
         RemoteCommandHandlers handlers,
         ILoggerFactory loggers,
-        TimeProvider time)
+        TimeProvider time,
+        IAsyncDisposable? ownedResources = null)
     {
+        _ownedResources = ownedResources;
         _settings = settings;
         _sources = sources;
         _handlers = handlers;
@@ -129,11 +132,12 @@ public sealed class GatewayPipeline : IAsyncDisposable
             throw new InvalidOperationException("StartAsync must complete before RunAsync.");
         }
 
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopping = new CancellationTokenSource();
+        using var stoppingLoop = new CancellationTokenSource();
         await _eventSink.StartAsync(stopping.Token).ConfigureAwait(false);
+        var hotLoop = _hotLoop.RunAsync(stoppingLoop.Token);
         var tasks = new List<Task>
         {
-            _hotLoop.RunAsync(stopping.Token),
             _uplink.RunAsync(stopping.Token),
             _forwarders.RunAsync(stopping.Token),
             _counters.RunAsync(stopping.Token),
@@ -151,22 +155,33 @@ public sealed class GatewayPipeline : IAsyncDisposable
         {
         }
 
+        // Stop in data-flow order: sources, then the hot loop (the capture being recorded is closed and written),
+        // then the rest, so nothing produced before stop is lost on the way.
         await acquisition.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        stoppingLoop.Cancel();
+        await IgnoreCancellation(hotLoop).ConfigureAwait(false);
+        _blackBox.Recorder.Flush(_hotLoop.Engine.State);
+        _blackBox.DrainQueue();
         stopping.Cancel();
         foreach (var task in tasks)
         {
-            try
-            {
-                await task.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            await IgnoreCancellation(task).ConfigureAwait(false);
         }
 
         // Events the hot loop produced up to its last sample are appended before the store closes.
         await _eventSink.StopAsync(CancellationToken.None).ConfigureAwait(false);
         _counters.SaveNow();
+    }
+
+    private static async Task IgnoreCancellation(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     public GatewayStatus? GetStatus()
@@ -197,6 +212,11 @@ public sealed class GatewayPipeline : IAsyncDisposable
         foreach (var source in _activeSources)
         {
             (source as IDisposable)?.Dispose();
+        }
+
+        if (_ownedResources is not null)
+        {
+            await _ownedResources.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_outbox is not null)

@@ -1,0 +1,72 @@
+using EdgeGateway.Acquisition.Modbus.Polling;
+using EdgeGateway.Acquisition.Sensors.Accelerometers;
+using EdgeGateway.Acquisition.Sensors.Calibration;
+using EdgeGateway.Acquisition.Sensors.Gpio;
+using EdgeGateway.Core.Acquisition;
+using EdgeGateway.Core.Time;
+using EdgeGateway.Host.Configuration;
+using EdgeGateway.Host.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Host.Pipeline;
+
+/// <summary>
+/// The acquisition sources of a real box: the lift controller over Modbus, the GPIO inputs and the I2C accelerometer,
+/// each present when its configuration section is (a box without an accelerometer simply has no "Accelerometer").
+/// </summary>
+public static class HardwareSources
+{
+    public static void AddOptions(IServiceCollection services, IConfiguration configuration)
+    {
+        if (configuration.GetSection(ModbusOptions.SectionName).Exists())
+        {
+            services.AddValidatedOptions<ModbusOptions, ModbusOptionsValidator>(ModbusOptions.SectionName);
+        }
+
+        if (configuration.GetSection(GpioOptions.SectionName).Exists())
+        {
+            services.AddValidatedOptions<GpioOptions, GpioOptionsValidator>(GpioOptions.SectionName);
+        }
+
+        if (configuration.GetSection(AccelerometerOptions.SectionName).Exists())
+        {
+            services.AddValidatedOptions<AccelerometerOptions, AccelerometerOptionsValidator>(AccelerometerOptions.SectionName);
+        }
+    }
+
+    public static IReadOnlyList<ISampleSource> Create(IServiceProvider services, MonotonicClock clock, ILoggerFactory loggers)
+    {
+        var configuration = services.GetRequiredService<IConfiguration>();
+        var gateway = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        var sources = new List<ISampleSource>();
+        if (configuration.GetSection(ModbusOptions.SectionName).Exists())
+        {
+            sources.Add(new ModbusControllerSource(services.GetRequiredService<IOptions<ModbusOptions>>(), clock,
+                loggers.CreateLogger<ModbusControllerSource>()));
+        }
+
+        if (configuration.GetSection(GpioOptions.SectionName).Exists())
+        {
+            sources.Add(new GpioInputSource(services.GetRequiredService<IOptions<GpioOptions>>(), new LibGpiodDriverFactory(), clock,
+                loggers.CreateLogger<GpioInputSource>()));
+        }
+
+        if (configuration.GetSection(AccelerometerOptions.SectionName).Exists())
+        {
+            sources.Add(new AccelerometerSource(services.GetRequiredService<IOptions<AccelerometerOptions>>(), new LinuxI2cDeviceFactory(),
+                new CalibrationStore(gateway.DataDirectory), clock, loggers.CreateLogger<AccelerometerSource>()));
+        }
+
+        if (sources.Count == 0)
+        {
+            loggers.CreateLogger(typeof(HardwareSources)).LogWarning(
+                "No acquisition is configured (no Modbus, Gpio or Accelerometer section): the gateway only forwards what it already queued. "
+                + "Use --simulate for the built-in simulated lift, or see deploy/edgegw.json.");
+        }
+
+        return sources;
+    }
+}
