@@ -88,6 +88,12 @@ public sealed class SegmentLogOutbox : IOutbox
         _returnWaiter = ReturnWaiter;
     }
 
+    /// <summary>
+    /// Test seam: called on the writer thread with the ids a compaction has copied into memory, before it writes them.
+    /// Lets a test remove a message exactly while it is being moved.
+    /// </summary>
+    internal Action<long[]>? RelocationCopied { get; set; }
+
     /// <summary>The directory the store lives in (absolute).</summary>
     public string Directory => _directory;
 
@@ -1117,6 +1123,7 @@ public sealed class SegmentLogOutbox : IOutbox
             }
         }
 
+        RelocationCopied?.Invoke([.. relocated.Select(r => r.Id)]);
         var acks = new List<long>();
         if (carriedAcks is not null)
         {

@@ -298,4 +298,102 @@ public sealed class SegmentLogOutboxTests : IDisposable
         Assert.Equal(all.Order(), messages.Select(m => m.Id));
         Assert.All(messages, m => Assert.All(m.Payload.ToArray(), b => Assert.Equal(byte.Parse(m.Stream[1..]), b)));
     }
+
+    [Fact]
+    public async Task Removals_made_while_segments_are_compacted_stay_removed_after_reopen()
+    {
+        // Small segments, a pinned alarm in every one and a drainer that lags the producers: the oldest segment is
+        // compacted over and over while the messages being copied are removed.
+        var options = Options(o => o.MaxBytes = 16 * 1024 * 1024);
+        var removed = new HashSet<long>();
+        var accepted = new List<long>();
+        await using (var outbox = await OpenAsync(options: options))
+        {
+            using var stop = new CancellationTokenSource();
+            var producer = Task.Run(async () =>
+            {
+                for (var i = 0; i < 3000; i++)
+                {
+                    var messageClass = i % 100 == 0 ? MessageClass.Alarm : MessageClass.Telemetry;
+                    var id = await outbox.EnqueueAsync(Messages.Sized(messageClass, messageClass == MessageClass.Alarm ? "alarms" : "telemetry", 400));
+                    lock (accepted)
+                    {
+                        accepted.Add(id);
+                    }
+                }
+            });
+            var drainer = Task.Run(async () =>
+            {
+                long cursor = 0;
+                while (!producer.IsCompleted || (await outbox.ReadAsync(cursor, 1)).Count > 0)
+                {
+                    var batch = await outbox.ReadAsync(cursor, 7);
+                    if (batch.Count == 0)
+                    {
+                        await Task.Yield();
+                        continue;
+                    }
+
+                    cursor = batch[^1].Id;
+                    var telemetry = batch.Where(m => m.Class == MessageClass.Telemetry).Select(m => m.Id).ToArray();
+                    await outbox.RemoveAsync(telemetry);
+                    lock (removed)
+                    {
+                        removed.UnionWith(telemetry);
+                    }
+                }
+            });
+            await Task.WhenAll(producer, drainer).WaitAsync(TimeSpan.FromMinutes(3));
+        }
+
+        await using var reopened = await OpenAsync(options: options);
+        var pending = (await reopened.ReadAsync(0, 100_000)).Select(m => m.Id).ToArray();
+        Assert.DoesNotContain(pending, removed.Contains);
+        Assert.Equal(accepted.Where(id => !removed.Contains(id)).Order(), pending);
+        Assert.Equal(30, pending.Length);
+    }
+
+    [Fact]
+    public async Task A_message_removed_while_compaction_copies_it_does_not_come_back()
+    {
+        var removedDuringCopy = new List<long>();
+        long alarm;
+        await using (var outbox = await OpenAsync())
+        {
+            // Fill the first 64 KiB segment: an alarm and telemetry; acknowledge two thirds of the telemetry so the segment
+            // is mostly garbage and gets compacted after the next group commit.
+            alarm = await outbox.EnqueueAsync(Messages.Make(MessageClass.Alarm, "alarms", "pinned"));
+            var telemetry = new List<long>();
+            while (outbox.GetStatistics().Segments < 2)
+            {
+                telemetry.Add(await outbox.EnqueueAsync(Messages.Sized(MessageClass.Telemetry, "telemetry", 1000)));
+            }
+
+            await outbox.RemoveAsync(telemetry.Where((_, i) => i % 3 != 0).ToArray());
+
+            Task? removal = null;
+            outbox.RelocationCopied = ids =>
+            {
+                // The uplink acknowledges the copied telemetry while the copies are on their way to disk.
+                outbox.RelocationCopied = null;
+                removedDuringCopy.AddRange(ids.Where(id => id != alarm));
+                removal = outbox.RemoveAsync(removedDuringCopy.ToArray()).AsTask();
+            };
+            await outbox.EnqueueAsync(Messages.Make(MessageClass.Event, "events", "triggers the next group commit"));
+            for (var i = 0; i < 100 && removal is null; i++)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.NotNull(removal);
+            await removal;
+            Assert.NotEmpty(removedDuringCopy);
+        }
+
+        await using var reopened = await OpenAsync();
+        var pending = (await reopened.ReadAsync(0, 10_000)).Select(m => m.Id).ToArray();
+        Assert.DoesNotContain(pending, removedDuringCopy.Contains);
+        Assert.Contains(alarm, pending);
+        Assert.Equal(2, pending.Length);
+    }
 }
