@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using EdgeGateway.Core.Signals;
 using EdgeGateway.Simulation.Lift;
 using Microsoft.Extensions.Logging;
@@ -69,6 +70,7 @@ public sealed class FaultInjector
     public void InjectNow(FaultKind kind, FaultOptions? options = null) =>
         Schedule(kind, TimeSpan.FromTicks(_lift.SimulatedMicros * 10), options);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Tick()
     {
         if (_active is null)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace EdgeGateway.Simulation.Lift;
 
 /// <summary>
@@ -25,6 +26,7 @@ internal struct DeterministicRandom
         _hasSpare = false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong NextUInt64()
     {
         var result = RotateLeft(_s1 * 5, 7) * 9;
@@ -45,6 +47,7 @@ internal struct DeterministicRandom
     public int NextInt(int exclusiveMax) => (int)(NextDouble() * exclusiveMax);
 
     /// <summary>Standard normal deviate (Marsaglia polar method), caching the second value of each pair.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double NextGaussian()
     {
         if (_hasSpare)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using EdgeGateway.Core.Signals;
 
 namespace EdgeGateway.Simulation.Lift;
@@ -59,6 +60,7 @@ internal sealed class DoorOperator
         ReversalsRemaining = 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(double dt)
     {
         switch (State)

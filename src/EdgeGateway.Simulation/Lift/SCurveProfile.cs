@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace EdgeGateway.Simulation.Lift;
 
 /// <summary>
@@ -73,6 +74,7 @@ internal readonly struct SCurveProfile
     }
 
     /// <summary>Signed velocity (m/s) at <paramref name="t"/> seconds after the start.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Velocity(double t)
     {
         if (t <= 0)
@@ -95,6 +97,7 @@ internal readonly struct SCurveProfile
         return t >= end ? 0 : _direction * RampVelocity(end - t);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double RampVelocity(double t)
     {
         var jerkTime = _accel / _jerk;

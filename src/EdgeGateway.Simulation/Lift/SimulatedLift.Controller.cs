@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using EdgeGateway.Core.Lift;
 using EdgeGateway.Core.Signals;
 
@@ -82,6 +83,8 @@ public sealed partial class SimulatedLift
     private readonly Passenger[] _passengers;
     private readonly bool[] _ghostCalls;
     private int _riders;
+    private int _waiting;
+    private int _ghostCallCount;
     private long _nextArrivalMicros;
     private long _nextRandomAlarmMicros;
     private bool _alarmPressPending;
@@ -132,6 +135,7 @@ public sealed partial class SimulatedLift
         public int Destination;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void GenerateTraffic()
     {
         var suspended = _faults.SuspendsTraffic;
@@ -159,6 +163,7 @@ public sealed partial class SimulatedLift
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunController()
     {
         switch (_phase)
@@ -279,6 +284,7 @@ public sealed partial class SimulatedLift
         _phase = ControllerPhase.Opening;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DecideNext()
     {
         if (_door.State != DoorState.Closed)
@@ -288,15 +294,16 @@ public sealed partial class SimulatedLift
             return;
         }
 
-        if (_now < _phaseUntil)
+        if (_now < _phaseUntil || _riders + _waiting + _ghostCallCount == 0)
         {
+            // Nothing to serve: the common case of an idle lift, kept cheap for fast-forwarded weeks.
             return;
         }
 
         var here = NearestFloor();
         if (HasCallAt(here))
         {
-            _ghostCalls[here - _building.LowestFloor] = false;
+            ClearLandingCall(here);
             StartOpening();
             return;
         }
@@ -351,7 +358,7 @@ public sealed partial class SimulatedLift
     {
         _targetFloor = floor;
         _creepTrip = creep;
-        _ghostCalls[floor - _building.LowestFloor] = false;
+        ClearLandingCall(floor);
         _commandDirection = LandingPosition(floor) >= _position ? TravelDirection.Up : TravelDirection.Down;
         _lastDirection = _commandDirection;
         _run = true;
@@ -543,6 +550,7 @@ public sealed partial class SimulatedLift
             if (p.State == PassengerState.Waiting && p.Origin == floor)
             {
                 p.State = PassengerState.Riding;
+                _waiting--;
                 _riders++;
                 return true;
             }
@@ -561,6 +569,7 @@ public sealed partial class SimulatedLift
                 p.State = PassengerState.Waiting;
                 p.Origin = origin;
                 p.Destination = destination;
+                _waiting++;
                 return true;
             }
         }
@@ -604,30 +613,32 @@ public sealed partial class SimulatedLift
                 return false;
             }
 
-            for (var i = 0; i < _passengers.Length; i++)
-            {
-                if (_passengers[i].State != PassengerState.None)
-                {
-                    return false;
-                }
-            }
-
-            for (var i = 0; i < _ghostCalls.Length; i++)
-            {
-                if (_ghostCalls[i])
-                {
-                    return false;
-                }
-            }
-
-            return true;
+            return _riders + _waiting + _ghostCallCount == 0;
         }
     }
 
     internal bool IsTripUnderwayTo(int floor) =>
         _phase is ControllerPhase.RunStart or ControllerPhase.Moving && _targetFloor == floor;
 
-    internal void AddLandingCall(int floor) => _ghostCalls[floor - _building.LowestFloor] = true;
+    internal void AddLandingCall(int floor)
+    {
+        ref var call = ref _ghostCalls[floor - _building.LowestFloor];
+        if (!call)
+        {
+            call = true;
+            _ghostCallCount++;
+        }
+    }
+
+    private void ClearLandingCall(int floor)
+    {
+        ref var call = ref _ghostCalls[floor - _building.LowestFloor];
+        if (call)
+        {
+            call = false;
+            _ghostCallCount--;
+        }
+    }
 
     internal void SpawnPassenger(int origin, int destination) => TrySpawnPassenger(origin, destination);
 

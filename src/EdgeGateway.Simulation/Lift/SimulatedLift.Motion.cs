@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace EdgeGateway.Simulation.Lift;
 
 /// <summary>How the car is being moved this step.</summary>
@@ -42,6 +43,7 @@ public sealed partial class SimulatedLift
         _motion = MotionMode.Ramp;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunMotion()
     {
         switch (_motion)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using EdgeGateway.Core.Acquisition;
 using EdgeGateway.Core.Lift;
 using EdgeGateway.Core.Signals;
@@ -232,6 +233,7 @@ public sealed partial class SimulatedLift
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StepCore(ISampleWriter writer)
     {
         EnsureStarted(writer);
@@ -249,15 +251,17 @@ public sealed partial class SimulatedLift
             EmitAccelerometer(writer, previous);
         }
 
-        if (_now >= _nextTick)
+        var ticked = _now >= _nextTick;
+        if (ticked)
         {
             _nextTick += _tickMicros;
             LatchControllerView();
         }
 
-        EmitDiscrete(writer);
+        EmitDiscrete(writer, ticked);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EmitAccelerometer(ISampleWriter writer, long previous)
     {
         var emit = (_emit & SignalMask.Acc) != 0;
@@ -277,21 +281,22 @@ public sealed partial class SimulatedLift
     }
 
     /// <summary>Refreshes the controller's signals as a poll would see them; while the link is down they stay stale.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LatchControllerView()
     {
         var current = CurrentSignals(_origin + _now);
         _controllerView = current.Link ? current : _controllerView with { Link = false };
     }
 
-    private void EmitDiscrete(ISampleWriter writer)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void EmitDiscrete(ISampleWriter writer, bool controllerTicked = true)
     {
-        var time = _origin + _now;
-        var inputs = CurrentSignals(time);
-        var view = _controllerView;
-        var candidate = new LiftSample(
-            time, SignalMask.None, view.Mode, view.Floor, view.Dir, view.Run, view.Door, view.Lock, view.Safety, view.Fault,
-            view.SpeedMmS, view.Link, inputs.Zone, inputs.Occupied, inputs.Alarm, inputs.Mains, 0, 0, 0);
-
+        // Between controller ticks only the box inputs can change: compare those four and return early, which is
+        // what keeps a fast-forwarded week cheap.
+        var zone = InDoorZone();
+        var occupied = _riders > 0;
+        var alarm = _alarmUntil > _now;
+        var mains = !_mainsDown;
         SignalMask changed;
         if (!_emittedFirst)
         {
@@ -300,9 +305,26 @@ public sealed partial class SimulatedLift
         }
         else
         {
-            changed = Difference(in _lastEmitted, in candidate);
+            changed = SignalMask.None;
+            if (zone != _lastEmitted.Zone) { changed |= SignalMask.Zone; }
+            if (occupied != _lastEmitted.Occupied) { changed |= SignalMask.Occupied; }
+            if (alarm != _lastEmitted.Alarm) { changed |= SignalMask.Alarm; }
+            if (mains != _lastEmitted.Mains) { changed |= SignalMask.Mains; }
+            if (controllerTicked)
+            {
+                changed |= ControllerDifference(in _lastEmitted, in _controllerView);
+            }
+
+            if (changed == SignalMask.None)
+            {
+                return;
+            }
         }
 
+        var view = _controllerView;
+        var candidate = new LiftSample(
+            _origin + _now, SignalMask.None, view.Mode, view.Floor, view.Dir, view.Run, view.Door, view.Lock, view.Safety, view.Fault,
+            view.SpeedMmS, view.Link, zone, occupied, alarm, mains, 0, 0, 0);
         _lastEmitted = candidate;
         changed &= _emit & SignalMask.AllDiscrete;
         if (changed != SignalMask.None)
@@ -319,7 +341,7 @@ public sealed partial class SimulatedLift
         }
     }
 
-    private static SignalMask Difference(in LiftSample a, in LiftSample b)
+    private static SignalMask ControllerDifference(in LiftSample a, in LiftSample b)
     {
         var mask = SignalMask.None;
         if (a.Mode != b.Mode) { mask |= SignalMask.Mode; }
@@ -332,14 +354,11 @@ public sealed partial class SimulatedLift
         if (a.Fault != b.Fault) { mask |= SignalMask.Fault; }
         if (a.SpeedMmS != b.SpeedMmS) { mask |= SignalMask.Speed; }
         if (a.Link != b.Link) { mask |= SignalMask.Link; }
-        if (a.Zone != b.Zone) { mask |= SignalMask.Zone; }
-        if (a.Occupied != b.Occupied) { mask |= SignalMask.Occupied; }
-        if (a.Alarm != b.Alarm) { mask |= SignalMask.Alarm; }
-        if (a.Mains != b.Mains) { mask |= SignalMask.Mains; }
         return mask;
     }
 
     /// <summary>Every discrete signal as the controller and the box inputs show it at this instant, faults included.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private LiftSample CurrentSignals(long time)
     {
         var doorGlitch = _doorGlitchUntil > _now;
@@ -389,12 +408,14 @@ public sealed partial class SimulatedLift
     internal double LandingPosition(int floor) => (floor - _building.LowestFloor) * _floorHeight;
 
     /// <summary>The floor whose landing is nearest the car, as the controller numbers it (clamped to the building).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int NearestFloor()
     {
         var index = (int)Math.Round(_position / _floorHeight, MidpointRounding.AwayFromZero);
         return Math.Clamp(_building.LowestFloor + index, _building.LowestFloor, _building.HighestFloor);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool InDoorZone()
     {
         var index = Math.Round(_position / _floorHeight, MidpointRounding.AwayFromZero);

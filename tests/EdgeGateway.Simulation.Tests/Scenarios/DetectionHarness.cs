@@ -26,7 +26,15 @@ internal sealed class DetectionHarness : ISampleWriter, IEventSink
 
     public void RunFor(TimeSpan duration)
     {
-        Lift.RunFor(duration, this);
+        // In hour-long slices: each call is a fresh, fully optimised entry into the stepping loop rather than one
+        // week-long loop left to on-stack replacement.
+        var end = Lift.Elapsed + duration;
+        while (Lift.Elapsed + TimeSpan.FromHours(1) < end)
+        {
+            Lift.RunFor(TimeSpan.FromHours(1), this);
+        }
+
+        Lift.RunFor(end - Lift.Elapsed, this);
         Engine.AdvanceTo(Lift.NowMicros);
     }
 
