@@ -13,6 +13,7 @@ public static class Program
             "EdgeGateway: reads the lift controller and the box's sensors, detects faults and entrapment, and uplinks "
             + "telemetry and alarms over MQTT with store-and-forward.");
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(RunCommand.CreateRecord());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(DecodeCommand.Create());
         root.Subcommands.Add(OutboxCommand.Create());

@@ -70,8 +70,38 @@ public static class RunCommand
         return command;
     }
 
+    /// <summary><c>edgegw record --out TRACE [--events EVENTS] [--duration S] [--simulate]</c>: the service, recording what it sees.</summary>
+    public static Command CreateRecord()
+    {
+        var simulate = new Option<bool>("--simulate") { Description = "Record the built-in simulated lift instead of hardware." };
+        var output = new Option<string>("--out", "-o") { Description = "The edge-trace/1 file to write.", Required = true };
+        var events = new Option<string?>("--events") { Description = "Also write the live run's events as edge-events/1 (to compare with a replay)." };
+        var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: until Ctrl+C)." };
+        var command = new Command("record", "Run the gateway and record every sample it processes as an edge-trace/1 file.");
+        command.Options.Add(simulate);
+        command.Options.Add(output);
+        command.Options.Add(events);
+        command.Options.Add(duration);
+        command.Options.Add(ConfigOption);
+        command.Options.Add(DataOption);
+        command.Options.Add(SetOption);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (parse.GetValue(duration) is { } seconds)
+            {
+                limit.CancelAfter(TimeSpan.FromSeconds(seconds));
+            }
+
+            return await RunAsync(parse.GetValue(simulate) ? SimulatedWiring.Direct : null, parse.GetValue(ConfigOption), parse.GetValue(DataOption),
+                parse.GetValue(SetOption) ?? [], plain: true, limit.Token, (Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(events) is { } e ? Path.GetFullPath(e) : null))
+                .ConfigureAwait(false);
+        });
+        return command;
+    }
+
     public static async Task<int> RunAsync(SimulatedWiring? simulate, string? configFile, string? dataDirectory, string[] sets, bool plain,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, (string Trace, string? Events)? recording = null)
     {
         IConfigurationRoot configuration;
         try
@@ -86,7 +116,7 @@ public static class RunCommand
 
         var liveView = !plain && ConsoleLiveView.IsInteractive;
         var builder = GatewayHostBuilder.Create(configuration, consoleLogging: !liveView);
-        ConfigureGateway(builder.Services, configuration, simulate, liveView);
+        ConfigureGateway(builder.Services, configuration, simulate, liveView, recording);
         using var host = builder.Build();
         try
         {
@@ -132,7 +162,8 @@ public static class RunCommand
         return overrides;
     }
 
-    public static void ConfigureGateway(IServiceCollection services, IConfiguration configuration, SimulatedWiring? simulate, bool liveView)
+    public static void ConfigureGateway(IServiceCollection services, IConfiguration configuration, SimulatedWiring? simulate, bool liveView,
+        (string Trace, string? Events)? recording = null)
     {
         services.AddValidatedOptions<GatewayOptions, GatewayOptionsValidator>(GatewayOptions.SectionName);
         services.AddValidatedOptions<DetectionOptions, DetectionOptionsValidator>(DetectionOptions.SectionName);
@@ -167,7 +198,7 @@ public static class RunCommand
         }
 
         services.AddSingleton(sp => new GatewayService(
-            () => CreatePipeline(sp, simulate),
+            () => CreatePipeline(sp, simulate, recording),
             liveView,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<GatewayService>>(),
@@ -175,7 +206,7 @@ public static class RunCommand
         services.AddHostedService(sp => sp.GetRequiredService<GatewayService>());
     }
 
-    private static GatewayPipeline CreatePipeline(IServiceProvider services, SimulatedWiring? simulate)
+    private static GatewayPipeline CreatePipeline(IServiceProvider services, SimulatedWiring? simulate, (string Trace, string? Events)? recording)
     {
         var gateway = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
         var settings = new PipelineSettings(
@@ -200,6 +231,12 @@ public static class RunCommand
         Func<MonotonicClock, ILoggerFactory, IReadOnlyList<ISampleSource>> sources = simulated is not null
             ? simulated.CreateSources
             : (clock, loggerFactory) => HardwareSources.Create(services, clock, loggerFactory);
-        return new GatewayPipeline(settings, sources, RemoteCommandHandlers.None, loggers, services.GetRequiredService<TimeProvider>(), simulated);
+        var accelHz = simulated is null
+            ? (services.GetRequiredService<IConfiguration>().GetSection("Accelerometer").Exists() ? services.GetRequiredService<IConfiguration>().GetValue("Accelerometer:RateHz", 400) : 0)
+            : simulated.Wiring == SimulatedWiring.Direct ? simulated.Options.AccelerometerHz : 400;
+        return new GatewayPipeline(settings, sources, RemoteCommandHandlers.None, loggers, services.GetRequiredService<TimeProvider>(), simulated)
+        {
+            Recording = recording is { } r ? (r.Trace, r.Events, accelHz) : null,
+        };
     }
 }

@@ -63,6 +63,7 @@ public sealed class GatewayPipeline : IAsyncDisposable
     private BlackBoxService? _blackBox;
     private IReadOnlyList<ISampleSource> _activeSources = [];
     private StatusReporter? _status;
+    private RecordingStage? _recording;
 
     public GatewayPipeline(
         PipelineSettings settings,
@@ -93,6 +94,9 @@ public sealed class GatewayPipeline : IAsyncDisposable
 
     public IReadOnlyList<ISampleSource> Sources => _activeSources;
 
+    /// <summary>Set before <see cref="StartAsync"/> to record the run: the trace file, and the live event log or null.</summary>
+    public (string TracePath, string? EventsPath, int AccelHz)? Recording { get; init; }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var gateway = _settings.Gateway;
@@ -117,6 +121,12 @@ public sealed class GatewayPipeline : IAsyncDisposable
         _hotLoop = new HotLoop(profile, _settings.Detection, _eventSink, _clock, _loggers.CreateLogger<HotLoop>(), _settings.HotLoop);
         _blackBox = new BlackBoxService(data, _settings.BlackBox, profile, new HotLoopSampleHistory(_hotLoop.History), wallTime, _forwarders, _loggers);
         _hotLoop.AddStages([trips, _counters.Counters, _kpi.Tracker, _blackBox.Recorder]);
+        if (Recording is { } recording)
+        {
+            _recording = new RecordingStage(recording.TracePath, recording.EventsPath, profile, recording.AccelHz,
+                wall.IsSynchronized ? wall.UtcNow : null, _clock.NowMicros);
+            _hotLoop.AddStages([_recording]);
+        }
 
         var identity = new UplinkIdentity(gateway.BoxId, profile.LiftId, typeof(GatewayPipeline).Assembly.GetName().Version?.ToString() ?? "0");
         _uplink = new MqttUplink(Options.Create(_settings.Mqtt), identity, _outbox, records, _handlers, _loggers.CreateLogger<MqttUplink>());
@@ -171,6 +181,7 @@ public sealed class GatewayPipeline : IAsyncDisposable
         // Events the hot loop produced up to its last sample are appended before the store closes.
         await _eventSink.StopAsync(CancellationToken.None).ConfigureAwait(false);
         _counters.SaveNow();
+        _recording?.Dispose();
     }
 
     private static async Task IgnoreCancellation(Task task)
