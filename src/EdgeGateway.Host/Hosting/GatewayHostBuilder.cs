@@ -68,6 +68,8 @@ public static class GatewayHostBuilder
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("System", LogEventLevel.Warning)
+            // A start-up failure is reported by edgegw itself, every configuration error at once; not as a stack trace.
+            .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", LogEventLevel.Fatal)
             .Enrich.FromLogContext()
             .WriteTo.File(
                 Path.Combine(logDirectory, "edgegw-.log"),
