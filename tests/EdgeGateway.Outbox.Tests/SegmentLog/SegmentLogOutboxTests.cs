@@ -357,19 +357,17 @@ public sealed class SegmentLogOutboxTests : IDisposable
     public async Task A_message_removed_while_compaction_copies_it_does_not_come_back()
     {
         var removedDuringCopy = new List<long>();
+        var telemetry = new List<long>();
         long alarm;
         await using (var outbox = await OpenAsync())
         {
             // Fill the first 64 KiB segment: an alarm and telemetry; acknowledge two thirds of the telemetry so the segment
             // is mostly garbage and gets compacted after the next group commit.
             alarm = await outbox.EnqueueAsync(Messages.Make(MessageClass.Alarm, "alarms", "pinned"));
-            var telemetry = new List<long>();
             while (outbox.GetStatistics().Segments < 2)
             {
                 telemetry.Add(await outbox.EnqueueAsync(Messages.Sized(MessageClass.Telemetry, "telemetry", 1000)));
             }
-
-            await outbox.RemoveAsync(telemetry.Where((_, i) => i % 3 != 0).ToArray());
 
             Task? removal = null;
             outbox.RelocationCopied = ids =>
@@ -379,7 +377,9 @@ public sealed class SegmentLogOutboxTests : IDisposable
                 removedDuringCopy.AddRange(ids.Where(id => id != alarm));
                 removal = outbox.RemoveAsync(removedDuringCopy.ToArray()).AsTask();
             };
-            await outbox.EnqueueAsync(Messages.Make(MessageClass.Event, "events", "triggers the next group commit"));
+
+            // The group commit of these removals leaves the first segment mostly garbage: the writer compacts it next.
+            await outbox.RemoveAsync(telemetry.Where((_, i) => i % 3 != 0).ToArray());
             for (var i = 0; i < 100 && removal is null; i++)
             {
                 await Task.Delay(50);
@@ -393,7 +393,6 @@ public sealed class SegmentLogOutboxTests : IDisposable
         await using var reopened = await OpenAsync();
         var pending = (await reopened.ReadAsync(0, 10_000)).Select(m => m.Id).ToArray();
         Assert.DoesNotContain(pending, removedDuringCopy.Contains);
-        Assert.Contains(alarm, pending);
-        Assert.Equal(2, pending.Length);
+        Assert.Equal(telemetry.Where((_, i) => i % 3 == 0).Except(removedDuringCopy).Append(alarm).Order(), pending);
     }
 }
