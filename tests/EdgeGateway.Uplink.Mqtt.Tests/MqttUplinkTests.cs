@@ -268,7 +268,9 @@ public sealed class MqttUplinkTests
         var alarm = platform.On(alarms)[0].Envelope.Alarm;
         Assert.Equal("test_alarm", alarm.Event.Type);
         Assert.Equal(99u, alarm.Event.Code);
-        Assert.True(File.Exists(Path.Combine(harness.Options.StateDirectory, Mqtt.Alarms.TestAlarmScheduler.StateFileName)));
+        // The time is persisted right after the alarm is durably queued, which may be just after it was published.
+        var stateFile = Path.Combine(harness.Options.StateDirectory, Mqtt.Alarms.TestAlarmScheduler.StateFileName);
+        Assert.True(await harness.WaitUntilAsync(() => File.Exists(stateFile)));
 
         // A restart within the interval does not send another one.
         await harness.RestartServiceAsync();
