@@ -13,6 +13,7 @@ namespace EdgeGateway.Benchmarks.Modbus;
 /// </summary>
 [MemoryDiagnoser]
 [ShortRunJob]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet owns the lifetime: [GlobalCleanup] disposes the masters.")]
 public class ModbusPollBenchmarks
 {
     private const string SlaveScript = """
