@@ -234,7 +234,7 @@ public static class RunCommand
         var accelHz = simulated is null
             ? (services.GetRequiredService<IConfiguration>().GetSection("Accelerometer").Exists() ? services.GetRequiredService<IConfiguration>().GetValue("Accelerometer:RateHz", 400) : 0)
             : simulated.Wiring == SimulatedWiring.Direct ? simulated.Options.AccelerometerHz : 400;
-        return new GatewayPipeline(settings, sources, RemoteCommandHandlers.None, loggers, services.GetRequiredService<TimeProvider>(), simulated)
+        return new GatewayPipeline(settings, sources, loggers, services.GetRequiredService<TimeProvider>(), simulated)
         {
             Recording = recording is { } r ? (r.Trace, r.Events, accelHz) : null,
         };

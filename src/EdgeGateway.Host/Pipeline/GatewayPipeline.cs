@@ -45,7 +45,6 @@ public sealed class GatewayPipeline : IAsyncDisposable
 {
     private readonly PipelineSettings _settings;
     private readonly Func<MonotonicClock, ILoggerFactory, IReadOnlyList<ISampleSource>> _sources;
-    private readonly RemoteCommandHandlers _handlers;
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
     private readonly MonotonicClock _clock;
@@ -68,7 +67,6 @@ public sealed class GatewayPipeline : IAsyncDisposable
     public GatewayPipeline(
         PipelineSettings settings,
         Func<MonotonicClock, ILoggerFactory, IReadOnlyList<ISampleSource>> sources,
-        RemoteCommandHandlers handlers,
         ILoggerFactory loggers,
         TimeProvider time,
         IAsyncDisposable? ownedResources = null)
@@ -76,7 +74,6 @@ public sealed class GatewayPipeline : IAsyncDisposable
         _ownedResources = ownedResources;
         _settings = settings;
         _sources = sources;
-        _handlers = handlers;
         _loggers = loggers;
         _time = time;
         _clock = new MonotonicClock(time);
@@ -129,7 +126,8 @@ public sealed class GatewayPipeline : IAsyncDisposable
         }
 
         var identity = new UplinkIdentity(gateway.BoxId, profile.LiftId, typeof(GatewayPipeline).Assembly.GetName().Version?.ToString() ?? "0");
-        _uplink = new MqttUplink(Options.Create(_settings.Mqtt), identity, _outbox, records, _handlers, _loggers.CreateLogger<MqttUplink>());
+        var commands = new PipelineCommandHandlers(this);
+        _uplink = new MqttUplink(Options.Create(_settings.Mqtt), identity, _outbox, records, new RemoteCommandHandlers(BlackBox: commands, CheckIn: commands), _loggers.CreateLogger<MqttUplink>());
         _activeSources = _sources(_clock, _loggers);
         _status = new StatusReporter(_hotLoop, _outbox, records, _counters.Counters, _time);
     }
