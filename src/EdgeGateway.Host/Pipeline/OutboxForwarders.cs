@@ -22,6 +22,9 @@ public sealed class OutboxForwarders : ITripSink, IBlackBoxSink, IKpiSummarySink
     private readonly ILogger _logger;
     private long _dropped;
 
+    /// <summary>Chunk size for black-box uploads: well under the broker's and the outbox's message limits.</summary>
+    private const int BlackBoxChunkBytes = 32 * 1024;
+
     public OutboxForwarders(IOutbox outbox, UplinkRecordFactory records, ILogger logger)
     {
         _outbox = outbox;
@@ -37,35 +40,81 @@ public sealed class OutboxForwarders : ITripSink, IBlackBoxSink, IKpiSummarySink
         Offer(() => _records.ForTrip(record));
     }
 
-    public void OnCapture(BlackBoxCapture capture) =>
-        // The capture is announced on the events stream as a trace file; the platform fetches it with upload_blackbox.
-        _logger.LogInformation("Black-box capture {Path} ({Bytes} bytes, {Samples} samples) is ready for upload_blackbox {Id}",
-            capture.FilePath, capture.SizeBytes, capture.SampleCount, Path.GetFileName(capture.FilePath));
+    /// <summary>
+    /// A written capture is queued for upload at once, in chunks on the blackbox stream (class Event: evicted only after
+    /// all telemetry, never before alarms). The file stays on disk so the platform can ask for it again (upload_black_box).
+    /// </summary>
+    public void OnCapture(BlackBoxCapture capture)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(capture.FilePath);
+        }
+        catch (IOException ex)
+        {
+            _logger.LogError(ex, "Black-box capture {Path} could not be read for upload", capture.FilePath);
+            return;
+        }
+
+        var id = Path.GetFileName(capture.FilePath);
+        var count = Math.Max(1, (bytes.Length + BlackBoxChunkBytes - 1) / BlackBoxChunkBytes);
+        for (var i = 0; i < count; i++)
+        {
+            var index = i;
+            Offer(() =>
+            {
+                var start = index * BlackBoxChunkBytes;
+                var payload = UplinkPayloads.EncodeBlackBoxChunk(id, index, count, bytes.AsSpan(start, Math.Min(BlackBoxChunkBytes, bytes.Length - start)), bytes.Length);
+                var wall = _records.Wall;
+                return new OutboxAppend(MessageClass.Event, UplinkStreams.BlackBox, _records.Monotonic.NowMicros, _records.BootId,
+                    wall.UtcNow.ToUnixTimeMilliseconds(), wall.IsSynchronized, payload);
+            });
+        }
+
+        _logger.LogInformation("Black-box capture {Id} ({Bytes} bytes) queued for upload in {Chunks} chunk(s)", id, bytes.Length, count);
+    }
 
     public void OnDailySummary(KpiSummary summary) =>
         _logger.LogInformation("KPI summary {Summary}", summary);
 
+    /// <summary>Appends queued records until cancelled, then appends what is still queued (a stop loses nothing handed over).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        await foreach (var make in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            if (make() is not { } append)
+            await foreach (var make in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                continue;
+                await AppendAsync(make, cancellationToken).ConfigureAwait(false);
             }
-
-            for (var attempt = 0; ; attempt++)
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            while (_queue.Reader.TryRead(out var make))
             {
-                try
-                {
-                    await _outbox.EnqueueAsync(append, cancellationToken).ConfigureAwait(false);
-                    break;
-                }
-                catch (Exception ex) when (ex is IOException or OutboxFullException && attempt < 5)
-                {
-                    _logger.LogWarning(ex, "Could not queue {Stream} record; retrying", append.Stream);
-                    await Task.Delay(TimeSpan.FromSeconds(1 << attempt), cancellationToken).ConfigureAwait(false);
-                }
+                await AppendAsync(make, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task AppendAsync(Func<OutboxAppend?> make, CancellationToken cancellationToken)
+    {
+        if (make() is not { } append)
+        {
+            return;
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await _outbox.EnqueueAsync(append, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is IOException or OutboxFullException && attempt < 5)
+            {
+                _logger.LogWarning(ex, "Could not queue {Stream} record; retrying", append.Stream);
+                await Task.Delay(TimeSpan.FromSeconds(1 << attempt), cancellationToken).ConfigureAwait(false);
             }
         }
     }
