@@ -87,7 +87,7 @@ public static class ConsoleLiveView
         var uplinkColour = s.Uplink == "Connected" ? "green" : "yellow";
         var footer = new Markup(
             $"active: {active}\n"
-            + $"outbox: {outbox}\n"
+            + $"outbox: {outbox}; event → durable p99 {s.EventToOutboxP99Micros / 1000.0:0.0} ms\n"
             + $"uplink: [{uplinkColour}]{Markup.Escape(s.Uplink)}[/] {Markup.Escape(s.UplinkDetail ?? string.Empty)} · {s.Published} published\n"
             + $"samples: {s.SamplesProcessed} processed, {s.SamplesDropped} dropped · up {s.Uptime:hh\\:mm\\:ss} · Ctrl+C stops");
 

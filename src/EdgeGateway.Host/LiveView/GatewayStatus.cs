@@ -15,4 +15,5 @@ public sealed record GatewayStatus(
     string Uplink,
     string? UplinkDetail,
     long Published,
-    TimeSpan Uptime);
+    TimeSpan Uptime,
+    long EventToOutboxP99Micros);

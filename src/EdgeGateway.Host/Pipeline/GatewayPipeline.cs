@@ -211,7 +211,8 @@ public sealed class GatewayPipeline : IAsyncDisposable
             _uplink.State.ToString(),
             _uplink.Protocol is { } p ? $"MQTT {p}" : _uplink.LastError,
             _uplink.PublishedCount,
-            _time.GetElapsedTime(_startedAt));
+            _time.GetElapsedTime(_startedAt),
+            _eventSink.Latency.Percentile(99));
     }
 
     public async ValueTask DisposeAsync()
