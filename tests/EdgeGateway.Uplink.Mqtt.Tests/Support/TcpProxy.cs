@@ -39,9 +39,9 @@ public sealed class TcpProxy : IDisposable
                     socket.LingerState = new LingerOption(true, 0);
                     socket.Close();
                 }
-                catch (SocketException)
+                catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
                 {
-                    // Already closed.
+                    // Already closed, by the broker's side or by a pump whose other side went away first.
                 }
             }
 
