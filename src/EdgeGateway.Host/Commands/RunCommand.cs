@@ -12,7 +12,9 @@ using EdgeGateway.Host.Hosting;
 using EdgeGateway.Host.LiveView;
 using EdgeGateway.Host.Pipeline;
 using EdgeGateway.Outbox;
+using EdgeGateway.Acquisition.Sensors.Accelerometers;
 using EdgeGateway.Simulation;
+using EdgeGateway.Simulation.Board;
 using EdgeGateway.Simulation.Lift;
 using EdgeGateway.Simulation.Realtime;
 using EdgeGateway.Uplink.Mqtt;
@@ -231,9 +233,11 @@ public static class RunCommand
         Func<MonotonicClock, ILoggerFactory, IReadOnlyList<ISampleSource>> sources = simulated is not null
             ? simulated.CreateSources
             : (clock, loggerFactory) => HardwareSources.Create(services, clock, loggerFactory);
-        var accelHz = simulated is null
-            ? (services.GetRequiredService<IConfiguration>().GetSection("Accelerometer").Exists() ? services.GetRequiredService<IConfiguration>().GetValue("Accelerometer:RateHz", 400) : 0)
-            : simulated.Wiring == SimulatedWiring.Direct ? simulated.Options.AccelerometerHz : 400;
+        // The trace header's accel_hz: what the recorded accelerometer delivers (0 when the box has none).
+        var configuration = services.GetRequiredService<IConfiguration>();
+        var accelHz = simulated is not null
+            ? (simulated.Wiring == SimulatedWiring.Direct ? simulated.Options.AccelerometerHz : new SimulatedBoardOptions().AccelerometerRateHz)
+            : configuration.GetSection(AccelerometerOptions.SectionName).Exists() ? configuration.GetValue("Accelerometer:RateHz", new AccelerometerOptions().RateHz) : 0;
         return new GatewayPipeline(settings, sources, loggers, services.GetRequiredService<TimeProvider>(), simulated)
         {
             Recording = recording is { } r ? (r.Trace, r.Events, accelHz) : null,

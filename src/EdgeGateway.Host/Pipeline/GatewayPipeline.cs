@@ -178,7 +178,6 @@ public sealed class GatewayPipeline : IAsyncDisposable
 
         // Events the hot loop produced up to its last sample are appended before the store closes.
         await _eventSink.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _counters.SaveNow();
         _recording?.Dispose();
     }
 
