@@ -11,6 +11,7 @@ using EdgeGateway.Host.Configuration;
 using EdgeGateway.Host.Hosting;
 using EdgeGateway.Host.LiveView;
 using EdgeGateway.Host.Pipeline;
+using EdgeGateway.Host.RemoteConfiguration;
 using EdgeGateway.Outbox;
 using EdgeGateway.Acquisition.Sensors.Accelerometers;
 using EdgeGateway.Simulation;
@@ -105,10 +106,10 @@ public static class RunCommand
     public static async Task<int> RunAsync(SimulatedWiring? simulate, string? configFile, string? dataDirectory, string[] sets, bool plain,
         CancellationToken cancellationToken, (string Trace, string? Events)? recording = null)
     {
-        IConfigurationRoot configuration;
+        ConfigurationLayers layers;
         try
         {
-            configuration = GatewayHostBuilder.BuildConfiguration(configFile, ParseOverrides(sets, dataDirectory));
+            layers = ConfigurationLayers.Read(configFile, ParseOverrides(sets, dataDirectory));
         }
         catch (Exception ex) when (ex is InvalidDataException or FormatException or ArgumentException)
         {
@@ -116,10 +117,18 @@ public static class RunCommand
             return 2;
         }
 
+        var remote = LoadRemoteLayer(layers, simulate is not null);
+        var configuration = layers.Compose(remote.Layer);
+
         var liveView = !plain && ConsoleLiveView.IsInteractive;
         var builder = GatewayHostBuilder.Create(configuration, consoleLogging: !liveView);
-        ConfigureGateway(builder.Services, configuration, simulate, liveView, recording);
+        ConfigureGateway(builder.Services, configuration, simulate, liveView, recording, remote);
         using var host = builder.Build();
+        if (remote.Problem is { } problem)
+        {
+            Log.RemoteLayerQuarantined(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeGateway"), remote.Store.Path, problem, remote.QuarantinedTo);
+        }
+
         try
         {
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -139,6 +148,40 @@ public static class RunCommand
         {
             await Serilog.Log.CloseAndFlushAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The remote layer set_config stored, if the box can run with it. A layer that cannot be read, or that no longer
+    /// validates over the site file (a site file edited since, a newer version's stricter rules), is moved aside with
+    /// the reason so the box starts on its site configuration instead of failing to start; the platform is told through
+    /// the log, and get_config shows what is in effect.
+    /// </summary>
+    private static RemoteLayer LoadRemoteLayer(ConfigurationLayers layers, bool simulated)
+    {
+        var store = new RemoteConfigLayerStore(layers.DataDirectory);
+        var layer = store.Load(out var problem);
+        string? quarantinedTo = null;
+        if (layer is not null)
+        {
+            GatewaySettings.Bind(layers.Compose(layer), simulated, out var errors);
+            if (errors.Count > 0 && GatewaySettings.Bind(layers.Compose(null), simulated, out var siteErrors) is not null && siteErrors.Count == 0)
+            {
+                problem = "it does not validate over the site configuration: " + string.Join("; ", errors);
+                quarantinedTo = store.Quarantine(problem);
+                layer = null;
+            }
+        }
+        else if (problem is not null)
+        {
+            quarantinedTo = "(see the .rejected file next to it)";
+        }
+
+        if (problem is not null)
+        {
+            Console.Error.WriteLine($"edgegw: warning: the remote configuration layer {store.Path} {problem}; running on the site configuration.");
+        }
+
+        return new RemoteLayer(store, layer, problem, quarantinedTo) { Layers = layers };
     }
 
     /// <summary>--set Key=Value pairs and --data, as the highest-priority configuration source.</summary>
@@ -165,7 +208,7 @@ public static class RunCommand
     }
 
     public static void ConfigureGateway(IServiceCollection services, IConfiguration configuration, SimulatedWiring? simulate, bool liveView,
-        (string Trace, string? Events)? recording = null)
+        (string Trace, string? Events)? recording = null, RemoteLayer? remote = null)
     {
         services.AddValidatedOptions<GatewayOptions, GatewayOptionsValidator>(GatewayOptions.SectionName);
         services.AddValidatedOptions<DetectionOptions, DetectionOptionsValidator>(DetectionOptions.SectionName);
@@ -175,8 +218,8 @@ public static class RunCommand
         services.AddValidatedOptions<KpiOptions, KpiOptionsValidator>(KpiOptions.SectionName);
         services.AddValidatedOptions<OutboxOptions, OutboxOptionsValidator>(OutboxOptions.SectionName);
         services.AddValidatedOptions<MqttUplinkOptions, MqttUplinkOptionsValidator>(MqttUplinkOptions.SectionName);
-        services.AddOptions<TripOptions>().BindConfiguration(TripOptions.SectionName);
-        services.AddOptions<RideQualityOptions>().BindConfiguration(RideQualityOptions.SectionName);
+        services.AddValidatedOptions<TripOptions, TripOptionsValidator>(TripOptions.SectionName);
+        services.AddValidatedOptions<RideQualityOptions, RideQualityOptionsValidator>(RideQualityOptions.SectionName);
 
         // The store and the uplink's state live under the gateway's data directory unless configured on their own.
         var data = configuration[$"{GatewayOptions.SectionName}:DataDirectory"] ?? new GatewayOptions().DataDirectory;
@@ -200,7 +243,7 @@ public static class RunCommand
         }
 
         services.AddSingleton(sp => new GatewayService(
-            () => CreatePipeline(sp, simulate, recording),
+            () => CreatePipeline(sp, simulate, recording, remote),
             liveView,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<GatewayService>>(),
@@ -208,39 +251,51 @@ public static class RunCommand
         services.AddHostedService(sp => sp.GetRequiredService<GatewayService>());
     }
 
-    private static GatewayPipeline CreatePipeline(IServiceProvider services, SimulatedWiring? simulate, (string Trace, string? Events)? recording)
+    private static GatewayPipeline CreatePipeline(IServiceProvider services, SimulatedWiring? simulate, (string Trace, string? Events)? recording,
+        RemoteLayer? remote)
     {
-        var gateway = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
-        var settings = new PipelineSettings(
-            gateway,
-            services.GetRequiredService<IOptions<DetectionOptions>>().Value,
-            services.GetRequiredService<IOptions<HotLoopOptions>>().Value,
-            services.GetRequiredService<IOptions<TripOptions>>().Value,
-            services.GetRequiredService<IOptions<RideQualityOptions>>().Value,
-            services.GetRequiredService<IOptions<CounterOptions>>().Value,
-            services.GetRequiredService<IOptions<KpiOptions>>().Value,
-            services.GetRequiredService<IOptions<BlackBoxOptions>>().Value,
-            services.GetRequiredService<IOptions<OutboxOptions>>().Value,
-            services.GetRequiredService<IOptions<MqttUplinkOptions>>().Value);
+        // The host validated every section at start (ValidateOnStart); this binds the same configuration into the
+        // settings the pipeline is built from, the same way set_config does for a new remote layer.
+        var configuration = services.GetRequiredService<IConfiguration>();
+        var settings = GatewaySettings.Bind(configuration, simulate is not null, out var errors)
+            ?? throw new OptionsValidationException(nameof(GatewaySettings), typeof(GatewaySettings), errors);
+        var gateway = settings.Pipeline.Gateway;
         var loggers = services.GetRequiredService<ILoggerFactory>();
         var logger = loggers.CreateLogger("EdgeGateway");
         Log.Starting(logger, typeof(RunCommand).Assembly.GetName().Version?.ToString() ?? "0", gateway.BoxId, gateway.Lift.Id,
             Path.GetFullPath(gateway.DataDirectory), simulate is { } w ? $"simulated lift ({w.ToString().ToLowerInvariant()} wiring)" : "hardware");
 
-        var simulated = simulate is { } wiringChoice
-            ? new SimulatedHardware(gateway.ToProfile(), services.GetRequiredService<IOptions<SimulationOptions>>().Value, wiringChoice, gateway.DataDirectory)
-            : null;
-        Func<MonotonicClock, ILoggerFactory, IReadOnlyList<ISampleSource>> sources = simulated is not null
-            ? simulated.CreateSources
-            : (clock, loggerFactory) => HardwareSources.Create(services, clock, loggerFactory);
+        AcquisitionFactory acquisition = simulate is { } wiring
+            ? (s, clock, loggerFactory) =>
+            {
+                var hardware = new SimulatedHardware(s.Pipeline.Gateway.ToProfile(), s.Simulation!, wiring, s.Pipeline.Gateway.DataDirectory);
+                return new AcquisitionParts(hardware.CreateSources(clock, loggerFactory), hardware);
+            }
+            : (s, clock, loggerFactory) => new AcquisitionParts(HardwareSources.Create(s, clock, loggerFactory));
+
         // The trace header's accel_hz: what the recorded accelerometer delivers (0 when the box has none).
-        var configuration = services.GetRequiredService<IConfiguration>();
-        var accelHz = simulated is not null
-            ? (simulated.Wiring == SimulatedWiring.Direct ? simulated.Options.AccelerometerHz : new SimulatedBoardOptions().AccelerometerRateHz)
-            : configuration.GetSection(AccelerometerOptions.SectionName).Exists() ? configuration.GetValue("Accelerometer:RateHz", new AccelerometerOptions().RateHz) : 0;
-        return new GatewayPipeline(settings, sources, loggers, services.GetRequiredService<TimeProvider>(), simulated)
+        var accelHz = simulate is { } recordedWiring
+            ? (recordedWiring == SimulatedWiring.Direct ? settings.Simulation!.AccelerometerHz : new SimulatedBoardOptions().AccelerometerRateHz)
+            : settings.Accelerometer?.RateHz ?? 0;
+        var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+        return new GatewayPipeline(settings, acquisition, loggers, services.GetRequiredService<TimeProvider>())
         {
             Recording = recording is { } r ? (r.Trace, r.Events, accelHz) : null,
+            RemoteConfig = remote is null
+                ? null
+                : pipeline => new RemoteConfigTarget(remote.Layers, remote.Store, remote.Layer, settings, simulate is not null, pipeline.ReconfigureAsync,
+                    _ =>
+                    {
+                        Environment.ExitCode = 1;
+                        lifetime.StopApplication();
+                    },
+                    loggers.CreateLogger<RemoteConfigTarget>()),
         };
     }
+}
+
+/// <summary>The remote configuration layer the service started with, and where it is kept.</summary>
+public sealed record RemoteLayer(RemoteConfigLayerStore Store, string? Layer, string? Problem, string? QuarantinedTo)
+{
+    public required ConfigurationLayers Layers { get; init; }
 }

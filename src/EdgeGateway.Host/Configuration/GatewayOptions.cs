@@ -16,6 +16,12 @@ public sealed class GatewayOptions
 
     public LiftOptions Lift { get; set; } = new();
 
+    /// <summary>
+    /// How long a configuration set remotely must run (every source up, samples arriving, no new sensor fault or link
+    /// loss) before it is kept; otherwise the previous one is restored. Long enough for link_lost to be detected.
+    /// </summary>
+    public double RemoteConfigTrialSeconds { get; set; } = 15;
+
     public LiftProfile ToProfile() => new(Lift.Id, Lift.LowestFloor, Lift.HighestFloor, Lift.RatedSpeedMmS);
 }
 
@@ -75,6 +81,11 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         if (lift.RatedSpeedMmS is < 100 or > 20_000)
         {
             failures.Add($"{S}:Lift:RatedSpeedMmS: {lift.RatedSpeedMmS} mm/s is outside 100..20000.");
+        }
+
+        if (options.RemoteConfigTrialSeconds is < 1 or > 600 || double.IsNaN(options.RemoteConfigTrialSeconds))
+        {
+            failures.Add($"{S}:RemoteConfigTrialSeconds: {options.RemoteConfigTrialSeconds} s is outside 1..600.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

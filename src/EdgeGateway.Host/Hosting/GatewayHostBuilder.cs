@@ -17,33 +17,9 @@ public static class GatewayHostBuilder
 {
     public const string EnvironmentPrefix = "EDGEGW_";
 
-    /// <summary>Reads configuration the way the service does; throws <see cref="InvalidDataException"/> naming a bad file.</summary>
-    public static IConfigurationRoot BuildConfiguration(string? configFile, IReadOnlyDictionary<string, string?> overrides)
-    {
-        var builder = new ConfigurationBuilder();
-        if (configFile is not null)
-        {
-            var full = Path.GetFullPath(configFile);
-            if (!File.Exists(full))
-            {
-                throw new InvalidDataException($"configuration file '{full}' does not exist.");
-            }
-
-            builder.AddJsonFile(full, optional: false, reloadOnChange: false);
-        }
-
-        builder.AddEnvironmentVariables(EnvironmentPrefix);
-        builder.AddInMemoryCollection(overrides);
-        try
-        {
-            return builder.Build();
-        }
-        catch (InvalidDataException ex)
-        {
-            // JsonConfigurationProvider reports the file and the line; keep its words and add which option it came from.
-            throw new InvalidDataException($"configuration file '{configFile}' is not valid JSON: {ex.InnerException?.Message ?? ex.Message}", ex);
-        }
-    }
+    /// <summary>Reads configuration the way the service does (without a remote layer); throws <see cref="InvalidDataException"/> naming a bad file.</summary>
+    public static IConfigurationRoot BuildConfiguration(string? configFile, IReadOnlyDictionary<string, string?> overrides) =>
+        ConfigurationLayers.Read(configFile, overrides).Compose(null);
 
     public static HostApplicationBuilder Create(IConfiguration configuration, bool consoleLogging, LogEventLevel consoleLevel = LogEventLevel.Information)
     {

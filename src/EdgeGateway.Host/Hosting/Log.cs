@@ -34,4 +34,19 @@ internal static partial class Log
 
     [LoggerMessage(1050, LogLevel.Error, "Black-box capture {Path} could not be queued for upload")]
     public static partial void CaptureEnqueueFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(1060, LogLevel.Warning, "Reconfiguring: acquisition and detection stopped; starting them with the new configuration")]
+    public static partial void Reconfiguring(ILogger logger);
+
+    [LoggerMessage(1061, LogLevel.Information, "Reconfigured: the pipeline runs with the new configuration")]
+    public static partial void Reconfigured(ILogger logger);
+
+    [LoggerMessage(1062, LogLevel.Warning, "Remote configuration {RequestOutcome}: {Detail}")]
+    public static partial void RemoteConfig(ILogger logger, string requestOutcome, string detail);
+
+    [LoggerMessage(1063, LogLevel.Error, "Remote configuration layer {Path} is not usable ({Problem}); moved aside to {QuarantinePath}, running on the site configuration")]
+    public static partial void RemoteLayerQuarantined(ILogger logger, string path, string problem, string? quarantinePath);
+
+    [LoggerMessage(1064, LogLevel.Critical, "Restoring the previous configuration failed ({Problem}); the service exits so systemd restarts it with the stored configuration")]
+    public static partial void RestoreFailed(ILogger logger, string problem);
 }

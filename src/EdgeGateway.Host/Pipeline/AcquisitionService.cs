@@ -34,6 +34,9 @@ public sealed class AcquisitionService : BackgroundService
 
     public IReadOnlyList<ISampleSource> Sources => _sources;
 
+    /// <summary>The last source that threw and why, or null while every source has run without throwing.</summary>
+    public SourceFailure? LastFailure { get; private set; }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var runs = new Task[_sources.Count];
@@ -72,6 +75,7 @@ public sealed class AcquisitionService : BackgroundService
                 }
 
                 var delay = BackoffMs[Math.Min(failures++, BackoffMs.Length - 1)];
+                LastFailure = new SourceFailure(source.Name, ex.Message);
                 Log.SourceFailed(_logger, ex, source.Name, delay);
                 try
                 {
@@ -85,3 +89,6 @@ public sealed class AcquisitionService : BackgroundService
         }
     }
 }
+
+/// <summary>A source that threw: its name and the exception's message.</summary>
+public sealed record SourceFailure(string Source, string Message);

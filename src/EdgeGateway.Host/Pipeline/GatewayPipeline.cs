@@ -1,3 +1,4 @@
+using EdgeGateway.Acquisition.Modbus.Polling;
 using EdgeGateway.Core.Acquisition;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Lift;
@@ -10,6 +11,7 @@ using EdgeGateway.Detection.Pipeline;
 using EdgeGateway.Detection.RideQuality;
 using EdgeGateway.Detection.Trips;
 using EdgeGateway.Host.Configuration;
+using EdgeGateway.Host.Hosting;
 using EdgeGateway.Host.LiveView;
 using EdgeGateway.Outbox;
 using EdgeGateway.Outbox.SegmentLog;
@@ -22,7 +24,7 @@ using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Host.Pipeline;
 
-/// <summary>Everything the pipeline is built from, validated before it is built.</summary>
+/// <summary>Everything the detection pipeline and its transport are built from, validated before they are built.</summary>
 public sealed record PipelineSettings(
     GatewayOptions Gateway,
     DetectionOptions Detection,
@@ -35,45 +37,43 @@ public sealed record PipelineSettings(
     OutboxOptions Outbox,
     MqttUplinkOptions Mqtt);
 
+/// <summary>The acquisition sources built for one set of settings, and what they need kept alive (e.g. the simulated controller).</summary>
+public sealed record AcquisitionParts(IReadOnlyList<ISampleSource> Sources, IAsyncDisposable? Resources = null);
+
+/// <summary>Builds the acquisition sources for a set of settings (hardware drivers, or the simulated lift).</summary>
+public delegate AcquisitionParts AcquisitionFactory(GatewaySettings settings, MonotonicClock clock, ILoggerFactory loggers);
+
 /// <summary>
 /// The running gateway: acquisition sources → hot loop (detection with trips, counters, KPIs, black box) → durable
 /// outbox → MQTT uplink. <see cref="StartAsync"/> opens the store and builds every part (this is where I/O starts);
 /// <see cref="RunAsync"/> runs them until cancelled; disposal stops them in reverse order, so every event the hot loop
 /// produced before stop is appended to the outbox.
+/// The store and the uplink live as long as the pipeline; acquisition and detection form a <see cref="PipelineRun"/>
+/// that <see cref="ReconfigureAsync"/> replaces in place with new settings (remote set_config) while alarms keep flowing.
 /// </summary>
 public sealed class GatewayPipeline : IAsyncDisposable
 {
-    private readonly PipelineSettings _settings;
-    private readonly Func<MonotonicClock, ILoggerFactory, IReadOnlyList<ISampleSource>> _sources;
+    private readonly AcquisitionFactory _acquisition;
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
     private readonly MonotonicClock _clock;
     private readonly ILogger _logger;
     private readonly long _startedAt;
-    private readonly IAsyncDisposable? _ownedResources;
+    private readonly SemaphoreSlim _reconfiguring = new(1, 1);
 
+    private GatewaySettings _settings;
     private SegmentLogOutbox? _outbox;
-    private OutboxEventSink? _eventSink;
-    private OutboxForwarders? _forwarders;
-    private HotLoop? _hotLoop;
+    private SystemWallClock? _wall;
+    private UplinkRecordFactory? _records;
     private MqttUplink? _uplink;
-    private CounterService? _counters;
-    private KpiService? _kpi;
-    private BlackBoxService? _blackBox;
-    private IReadOnlyList<ISampleSource> _activeSources = [];
-    private StatusReporter? _status;
     private RecordingStage? _recording;
+    private volatile PipelineRun? _run;
+    private bool _running;
 
-    public GatewayPipeline(
-        PipelineSettings settings,
-        Func<MonotonicClock, ILoggerFactory, IReadOnlyList<ISampleSource>> sources,
-        ILoggerFactory loggers,
-        TimeProvider time,
-        IAsyncDisposable? ownedResources = null)
+    public GatewayPipeline(GatewaySettings settings, AcquisitionFactory acquisition, ILoggerFactory loggers, TimeProvider time)
     {
-        _ownedResources = ownedResources;
         _settings = settings;
-        _sources = sources;
+        _acquisition = acquisition;
         _loggers = loggers;
         _time = time;
         _clock = new MonotonicClock(time);
@@ -81,80 +81,69 @@ public sealed class GatewayPipeline : IAsyncDisposable
         _startedAt = time.GetTimestamp();
     }
 
-    public LiftProfile Profile => _settings.Gateway.ToProfile();
+    public GatewaySettings Settings => _settings;
+
+    public LiftProfile Profile => _settings.Pipeline.Gateway.ToProfile();
 
     public MonotonicClock Clock => _clock;
 
-    public KpiTracker? Kpi => _kpi?.Tracker;
+    public KpiTracker? Kpi => _run?.Kpi.Tracker;
 
-    public string BlackBoxDirectory => _blackBox?.Directory ?? Path.Combine(_settings.Gateway.DataDirectory, _settings.BlackBox.DirectoryName);
+    public string BlackBoxDirectory => _run?.BlackBox.Directory
+        ?? Path.Combine(_settings.Pipeline.Gateway.DataDirectory, _settings.Pipeline.BlackBox.DirectoryName);
 
-    public IReadOnlyList<ISampleSource> Sources => _activeSources;
+    public IReadOnlyList<ISampleSource> Sources => _run?.Sources ?? [];
 
     /// <summary>Set before <see cref="StartAsync"/> to record the run: the trace file, and the live event log or null.</summary>
     public (string TracePath, string? EventsPath, int AccelHz)? Recording { get; init; }
 
+    /// <summary>Set before <see cref="StartAsync"/> to let the platform read and change the configuration (get_config, set_config).</summary>
+    public Func<GatewayPipeline, IRemoteConfigTarget>? RemoteConfig { get; init; }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var gateway = _settings.Gateway;
-        var data = Path.GetFullPath(gateway.DataDirectory);
+        var pipeline = _settings.Pipeline;
+        var data = Path.GetFullPath(pipeline.Gateway.DataDirectory);
         Directory.CreateDirectory(data);
-        var profile = gateway.ToProfile();
+        var profile = pipeline.Gateway.ToProfile();
 
-        _outbox = await SegmentLogOutbox.OpenAsync(_settings.Outbox, _loggers.CreateLogger<SegmentLogOutbox>(), _time, cancellationToken)
+        _outbox = await SegmentLogOutbox.OpenAsync(pipeline.Outbox, _loggers.CreateLogger<SegmentLogOutbox>(), _time, cancellationToken)
             .ConfigureAwait(false);
-
-        var wall = new SystemWallClock(_settings.Mqtt.ClockSync, _time);
-        var records = new UplinkRecordFactory(_clock, wall, Guid.NewGuid());
-        _eventSink = new OutboxEventSink(_outbox, e => records.ForEvent(e), _clock, _time, _loggers.CreateLogger<OutboxEventSink>());
-        _forwarders = new OutboxForwarders(_outbox, records, _loggers.CreateLogger<OutboxForwarders>());
-
-        var wallTime = new LiveWallTimeMapper(wall, () => _clock.NowMicros);
-        var context = new DetectionContext(profile, _settings.Detection);
-        _counters = new CounterService(data, _settings.Counters, _time, _loggers);
-        _kpi = new KpiService(data, _settings.Kpi, wallTime, wall, _forwarders, _time, _loggers);
-        var trips = new TripStage(context, _settings.Trips, _settings.RideQuality, [_forwarders, _counters.Counters, _kpi.Tracker]);
-
-        _hotLoop = new HotLoop(profile, _settings.Detection, _eventSink, _clock, _loggers.CreateLogger<HotLoop>(), _settings.HotLoop);
-        _blackBox = new BlackBoxService(data, _settings.BlackBox, profile, new HotLoopSampleHistory(_hotLoop.History), wallTime, _forwarders, _loggers);
-        _hotLoop.AddStages([trips, _counters.Counters, _kpi.Tracker, _blackBox.Recorder]);
+        _wall = new SystemWallClock(pipeline.Mqtt.ClockSync, _time);
+        _records = new UplinkRecordFactory(_clock, _wall, Guid.NewGuid());
         if (Recording is { } recording)
         {
             _recording = new RecordingStage(recording.TracePath, recording.EventsPath, profile, recording.AccelHz,
-                wall.IsSynchronized ? wall.UtcNow : null, _clock.NowMicros);
-            _hotLoop.AddStages([_recording]);
+                _wall.IsSynchronized ? _wall.UtcNow : null, _clock.NowMicros);
         }
 
-        var identity = new UplinkIdentity(gateway.BoxId, profile.LiftId, typeof(GatewayPipeline).Assembly.GetName().Version?.ToString() ?? "0");
+        _run = CreateRun(_settings);
+        var identity = new UplinkIdentity(pipeline.Gateway.BoxId, profile.LiftId, typeof(GatewayPipeline).Assembly.GetName().Version?.ToString() ?? "0");
         var commands = new PipelineCommandHandlers(this);
-        _uplink = new MqttUplink(Options.Create(_settings.Mqtt), identity, _outbox, records, new RemoteCommandHandlers(BlackBox: commands, CheckIn: commands), _loggers.CreateLogger<MqttUplink>());
-        _activeSources = _sources(_clock, _loggers);
-        _status = new StatusReporter(_hotLoop, _outbox, records, _counters.Counters, _time);
+        var handlers = new RemoteCommandHandlers(Config: RemoteConfig?.Invoke(this), BlackBox: commands, CheckIn: commands);
+        _uplink = new MqttUplink(Options.Create(pipeline.Mqtt), identity, _outbox, _records, handlers, _loggers.CreateLogger<MqttUplink>());
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        if (_hotLoop is null || _eventSink is null || _uplink is null || _forwarders is null || _counters is null || _kpi is null
-            || _blackBox is null || _status is null)
+        if (_uplink is null || _run is null)
         {
             throw new InvalidOperationException("StartAsync must complete before RunAsync.");
         }
 
-        using var stopping = new CancellationTokenSource();
-        using var stoppingLoop = new CancellationTokenSource();
-        await _eventSink.StartAsync(stopping.Token).ConfigureAwait(false);
-        var hotLoop = _hotLoop.RunAsync(stoppingLoop.Token);
-        var tasks = new List<Task>
+        using var stoppingUplink = new CancellationTokenSource();
+        var uplink = _uplink.RunAsync(stoppingUplink.Token);
+        await _reconfiguring.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
         {
-            _uplink.RunAsync(stopping.Token),
-            _forwarders.RunAsync(stopping.Token),
-            _counters.RunAsync(stopping.Token),
-            _kpi.RunAsync(stopping.Token),
-            _blackBox.RunAsync(stopping.Token),
-            _status.RunAsync(stopping.Token),
-        };
-        var acquisition = new AcquisitionService(_activeSources, _hotLoop, _hotLoop, _time, _loggers.CreateLogger<AcquisitionService>());
-        await acquisition.StartAsync(stopping.Token).ConfigureAwait(false);
+            await _run.StartAsync().ConfigureAwait(false);
+            _running = true;
+        }
+        finally
+        {
+            _reconfiguring.Release();
+        }
+
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
@@ -163,22 +152,150 @@ public sealed class GatewayPipeline : IAsyncDisposable
         {
         }
 
-        // Stop in data-flow order: sources, then the hot loop (the capture being recorded is closed and written),
-        // then the rest, so nothing produced before stop is lost on the way.
-        await acquisition.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        stoppingLoop.Cancel();
-        await IgnoreCancellation(hotLoop).ConfigureAwait(false);
-        _blackBox.Recorder.Flush(_hotLoop.Engine.State);
-        _blackBox.DrainQueue();
-        stopping.Cancel();
-        foreach (var task in tasks)
+        // A set_config in progress finishes first (the uplink answering it is still up), then nothing restarts.
+        await _reconfiguring.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
         {
-            await IgnoreCancellation(task).ConfigureAwait(false);
+            _running = false;
+            if (_run is { } run)
+            {
+                await run.StopAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _reconfiguring.Release();
         }
 
-        // Events the hot loop produced up to its last sample are appended before the store closes.
-        await _eventSink.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        // Events the hot loop produced up to its last sample are in the outbox now; the uplink stops last.
+        stoppingUplink.Cancel();
+        await IgnoreCancellation(uplink).ConfigureAwait(false);
         _recording?.Dispose();
+    }
+
+    /// <summary>
+    /// Replaces acquisition and detection with parts built from <paramref name="settings"/>, in place: the store and the
+    /// uplink stay up, counters and KPIs are saved by the old run and loaded by the new one. With
+    /// <paramref name="trial"/>, the new run must also prove itself for that long (every source running, samples
+    /// arriving, no sensor fault or link loss that was not there before); otherwise this throws saying why, leaving the
+    /// new run in place for the caller to replace with the previous settings.
+    /// </summary>
+    public async Task ReconfigureAsync(GatewaySettings settings, TimeSpan? trial, CancellationToken cancellationToken)
+    {
+        await _reconfiguring.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_running || _run is not { } old)
+            {
+                throw new InvalidOperationException("the pipeline is not running (starting or stopping)");
+            }
+
+            var healthBefore = HealthProblems(old);
+            await old.StopAsync().ConfigureAwait(false);
+            _run = null;
+            Log.Reconfiguring(_logger);
+
+            PipelineRun next;
+            try
+            {
+                next = CreateRun(settings);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new InvalidOperationException($"building the pipeline failed: {ex.Message}", ex);
+            }
+
+            _run = next;
+            _settings = settings;
+            try
+            {
+                await next.StartAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new InvalidOperationException($"starting the pipeline failed: {ex.Message}", ex);
+            }
+
+            if (trial is { } duration)
+            {
+                await ProveAsync(next, healthBefore, duration, cancellationToken).ConfigureAwait(false);
+            }
+
+            Log.Reconfigured(_logger);
+        }
+        finally
+        {
+            _reconfiguring.Release();
+        }
+    }
+
+    private async Task ProveAsync(PipelineRun run, HashSet<string> healthBefore, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetTimestamp() + (long)(duration.TotalSeconds * _time.TimestampFrequency);
+        while (true)
+        {
+            if (run.Acquisition.LastFailure is { } failure)
+            {
+                throw new InvalidOperationException($"source {failure.Source} failed: {failure.Message}");
+            }
+
+            if (_time.GetTimestamp() >= deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (run.Sources.Count > 0 && run.HotLoop.Snapshot().SamplesProcessed == 0)
+        {
+            throw new InvalidOperationException($"no sample arrived from any source within {duration.TotalSeconds:0.#} s");
+        }
+
+        var appeared = new List<string>();
+        foreach (var problem in HealthProblems(run))
+        {
+            if (!healthBefore.Contains(problem))
+            {
+                appeared.Add(problem);
+            }
+        }
+
+        if (appeared.Count > 0)
+        {
+            throw new InvalidOperationException($"after {duration.TotalSeconds:0.#} s: {string.Join(", ", appeared)}");
+        }
+    }
+
+    /// <summary>The sensor faults and link losses active in <paramref name="run"/>, each as "type (sensor: reason)".</summary>
+    private static HashSet<string> HealthProblems(PipelineRun run)
+    {
+        var problems = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var active in run.HotLoop.Snapshot().ActiveEvents)
+        {
+            if (active.Type is EventType.SensorFault or EventType.LinkLost)
+            {
+                var detail = active.Detail;
+                var what = detail.Sensor is { } sensor ? $" ({sensor}{(detail.Reason is { } r ? ": " + r : string.Empty)})" : string.Empty;
+                problems.Add(EventCatalogue.Get(active.Type).Name + what);
+            }
+        }
+
+        return problems;
+    }
+
+    private PipelineRun CreateRun(GatewaySettings settings)
+    {
+        var acquisition = _acquisition(settings, _clock, _loggers);
+        try
+        {
+            return new PipelineRun(settings.Pipeline, acquisition, _outbox!, _records!, _wall!, _clock, _time, _loggers, _recording);
+        }
+        catch
+        {
+            _ = acquisition.Resources?.DisposeAsync().AsTask();
+            throw;
+        }
     }
 
     private static async Task IgnoreCancellation(Task task)
@@ -194,12 +311,12 @@ public sealed class GatewayPipeline : IAsyncDisposable
 
     public GatewayStatus? GetStatus()
     {
-        if (_hotLoop is null || _eventSink is null || _uplink is null)
+        if (_run is not { } run || _uplink is null)
         {
             return null;
         }
 
-        var snapshot = _hotLoop.Snapshot();
+        var snapshot = run.HotLoop.Snapshot();
         return new GatewayStatus(
             snapshot.State,
             snapshot.SamplesProcessed,
@@ -211,26 +328,176 @@ public sealed class GatewayPipeline : IAsyncDisposable
             _uplink.Protocol is { } p ? $"MQTT {p}" : _uplink.LastError,
             _uplink.PublishedCount,
             _time.GetElapsedTime(_startedAt),
-            _eventSink.Latency.Percentile(99));
+            run.EventSink.Latency.Percentile(99));
     }
 
     public async ValueTask DisposeAsync()
     {
-        _eventSink?.Dispose();
+        if (_run is { } run)
+        {
+            await run.DisposeAsync().ConfigureAwait(false);
+        }
+
         _uplink?.Dispose();
-        foreach (var source in _activeSources)
+        if (_outbox is not null)
+        {
+            await _outbox.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _reconfiguring.Dispose();
+    }
+}
+
+/// <summary>
+/// One run of acquisition and detection over the shared store: sources → hot loop with its stages (trips, counters,
+/// KPIs, black box, recording) → the outbox. Started once and stopped once, in data-flow order.
+/// </summary>
+internal sealed class PipelineRun : IAsyncDisposable
+{
+    private readonly AcquisitionParts _parts;
+    private readonly OutboxForwarders _forwarders;
+    private readonly CounterService _counters;
+    private readonly StatusReporter _status;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _stoppingLoop = new();
+    private Task _hotLoopTask = Task.CompletedTask;
+    private List<Task> _tasks = [];
+    private bool _stopped;
+    private bool _released;
+
+    public PipelineRun(PipelineSettings settings, AcquisitionParts parts, IOutbox outbox, UplinkRecordFactory records, IWallClock wall,
+        MonotonicClock clock, TimeProvider time, ILoggerFactory loggers, RecordingStage? recording)
+    {
+        _parts = parts;
+        _time = time;
+        _loggers = loggers;
+        var data = Path.GetFullPath(settings.Gateway.DataDirectory);
+        var profile = settings.Gateway.ToProfile();
+
+        EventSink = new OutboxEventSink(outbox, e => records.ForEvent(e), clock, time, loggers.CreateLogger<OutboxEventSink>());
+        _forwarders = new OutboxForwarders(outbox, records, loggers.CreateLogger<OutboxForwarders>());
+        var wallTime = new LiveWallTimeMapper(wall, () => clock.NowMicros);
+        var context = new DetectionContext(profile, settings.Detection);
+        _counters = new CounterService(data, settings.Counters, time, loggers);
+        Kpi = new KpiService(data, settings.Kpi, wallTime, wall, _forwarders, time, loggers);
+        var trips = new TripStage(context, settings.Trips, settings.RideQuality, [_forwarders, _counters.Counters, Kpi.Tracker]);
+
+        HotLoop = new HotLoop(profile, settings.Detection, EventSink, clock, loggers.CreateLogger<HotLoop>(), settings.HotLoop);
+        BlackBox = new BlackBoxService(data, settings.BlackBox, profile, new HotLoopSampleHistory(HotLoop.History), wallTime, _forwarders, loggers);
+        HotLoop.AddStages([trips, _counters.Counters, Kpi.Tracker, BlackBox.Recorder]);
+        if (recording is not null)
+        {
+            HotLoop.AddStages([recording]);
+        }
+
+        _status = new StatusReporter(HotLoop, outbox, records, _counters.Counters, time);
+        foreach (var source in parts.Sources)
+        {
+            if (source is ModbusControllerSource modbus)
+            {
+                _status.ModbusHealth = () =>
+                {
+                    var h = modbus.Health;
+                    return ((ulong)h.Requests, (ulong)h.Timeouts, (ulong)h.CrcErrors, (ulong)h.Exceptions);
+                };
+            }
+        }
+
+        Acquisition = new AcquisitionService(parts.Sources, HotLoop, HotLoop, time, loggers.CreateLogger<AcquisitionService>());
+    }
+
+    public HotLoop HotLoop { get; }
+
+    public OutboxEventSink EventSink { get; }
+
+    public KpiService Kpi { get; }
+
+    public BlackBoxService BlackBox { get; }
+
+    public AcquisitionService Acquisition { get; }
+
+    public IReadOnlyList<ISampleSource> Sources => _parts.Sources;
+
+    public async Task StartAsync()
+    {
+        await EventSink.StartAsync(_stopping.Token).ConfigureAwait(false);
+        _hotLoopTask = HotLoop.RunAsync(_stoppingLoop.Token);
+        _tasks =
+        [
+            _forwarders.RunAsync(_stopping.Token),
+            _counters.RunAsync(_stopping.Token),
+            Kpi.RunAsync(_stopping.Token),
+            BlackBox.RunAsync(_stopping.Token),
+            _status.RunAsync(_stopping.Token),
+        ];
+        await Acquisition.StartAsync(_stopping.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops in data-flow order: sources, then the hot loop (the capture being recorded is closed and written), then the
+    /// rest, so nothing produced before stop is lost on the way; events up to the last sample are appended to the outbox.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        await Acquisition.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _stoppingLoop.Cancel();
+        await IgnoreCancellation(_hotLoopTask).ConfigureAwait(false);
+        BlackBox.Recorder.Flush(HotLoop.Engine.State);
+        BlackBox.DrainQueue();
+        _stopping.Cancel();
+        foreach (var task in _tasks)
+        {
+            await IgnoreCancellation(task).ConfigureAwait(false);
+        }
+
+        await EventSink.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await ReleaseSourcesAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        EventSink.Dispose();
+        await ReleaseSourcesAsync().ConfigureAwait(false);
+        Acquisition.Dispose();
+        _stopping.Dispose();
+        _stoppingLoop.Dispose();
+    }
+
+    private async Task ReleaseSourcesAsync()
+    {
+        if (_released)
+        {
+            return;
+        }
+
+        _released = true;
+        foreach (var source in _parts.Sources)
         {
             (source as IDisposable)?.Dispose();
         }
 
-        if (_ownedResources is not null)
+        if (_parts.Resources is not null)
         {
-            await _ownedResources.DisposeAsync().ConfigureAwait(false);
+            await _parts.Resources.DisposeAsync().ConfigureAwait(false);
         }
+    }
 
-        if (_outbox is not null)
+    private static async Task IgnoreCancellation(Task task)
+    {
+        try
         {
-            await _outbox.DisposeAsync().ConfigureAwait(false);
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 }

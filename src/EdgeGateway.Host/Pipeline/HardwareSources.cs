@@ -37,27 +37,23 @@ public static class HardwareSources
         }
     }
 
-    public static IReadOnlyList<ISampleSource> Create(IServiceProvider services, MonotonicClock clock, ILoggerFactory loggers)
+    public static IReadOnlyList<ISampleSource> Create(GatewaySettings settings, MonotonicClock clock, ILoggerFactory loggers)
     {
-        var configuration = services.GetRequiredService<IConfiguration>();
-        var gateway = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
         var sources = new List<ISampleSource>();
-        if (configuration.GetSection(ModbusOptions.SectionName).Exists())
+        if (settings.Modbus is { } modbus)
         {
-            sources.Add(new ModbusControllerSource(services.GetRequiredService<IOptions<ModbusOptions>>(), clock,
-                loggers.CreateLogger<ModbusControllerSource>()));
+            sources.Add(new ModbusControllerSource(Options.Create(modbus), clock, loggers.CreateLogger<ModbusControllerSource>()));
         }
 
-        if (configuration.GetSection(GpioOptions.SectionName).Exists())
+        if (settings.Gpio is { } gpio)
         {
-            sources.Add(new GpioInputSource(services.GetRequiredService<IOptions<GpioOptions>>(), new LibGpiodDriverFactory(), clock,
-                loggers.CreateLogger<GpioInputSource>()));
+            sources.Add(new GpioInputSource(Options.Create(gpio), new LibGpiodDriverFactory(), clock, loggers.CreateLogger<GpioInputSource>()));
         }
 
-        if (configuration.GetSection(AccelerometerOptions.SectionName).Exists())
+        if (settings.Accelerometer is { } accelerometer)
         {
-            sources.Add(new AccelerometerSource(services.GetRequiredService<IOptions<AccelerometerOptions>>(), new LinuxI2cDeviceFactory(),
-                new CalibrationStore(gateway.DataDirectory), clock, loggers.CreateLogger<AccelerometerSource>()));
+            sources.Add(new AccelerometerSource(Options.Create(accelerometer), new LinuxI2cDeviceFactory(),
+                new CalibrationStore(settings.Pipeline.Gateway.DataDirectory), clock, loggers.CreateLogger<AccelerometerSource>()));
         }
 
         if (sources.Count == 0)
