@@ -1,4 +1,5 @@
 using EdgeGateway.Host.Tests.Hosting;
+using Google.Protobuf;
 using EdgeGateway.Testing.Mqtt;
 using EdgeGateway.Uplink.Mqtt.Schema.V1;
 using EdgeGateway.Uplink.Mqtt.Tests.Support;
@@ -95,6 +96,68 @@ public sealed class GatewayEndToEndTests : IDisposable
 
         Assert.True(delivered, $"queued ids {string.Join(',', queued)}; received {string.Join(',', Ids(platform.Messages))}");
         Assert.NotEmpty(Alarms(platform.Messages, "entrapment"));
+    }
+
+    /// <summary>
+    /// The issue's "done when", as a maintenance firm would see it: broker down, the lift traps a passenger, the box is
+    /// killed -9, broker and box come back; the entrapment alarm arrives, is re-sent until acknowledged, is one alarm after
+    /// de-duplication by id, and stops once acknowledged, also across a further restart.
+    /// </summary>
+    [Fact]
+    public async Task An_entrapment_raised_offline_and_killed_arrives_once_after_dedup_is_re_sent_until_acknowledged_and_then_stops()
+    {
+        string[] fastRepublish = ["--set", "Mqtt:AlarmRepublishInitialDelay=00:00:01", "--set", "Mqtt:AlarmRepublishMaxDelay=00:00:02"];
+        await using var broker = await MosquittoBroker.StartAsync();
+        await broker.StopAsync();
+        using (var gateway = StartGateway(broker.Port, ["--set", "Detection:EntrapmentSeconds=3", .. fastRepublish]))
+        {
+            await gateway.WaitForLineAsync("entrapment raised", TimeSpan.FromSeconds(60));
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while ((await QueuedIdsAsync()).Count == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+
+            gateway.Kill();
+        }
+
+        await broker.StartAgainAsync();
+        await using var platform = await TestSubscriber.ConnectAsync(broker.Host, broker.Port, $"lifts/{LiftId}/#");
+        // After the restart the passenger is not held long enough to raise a second entrapment: the one alarm seen is the old one.
+        string[] restartArguments = ["--set", "Detection:EntrapmentSeconds=3600", .. fastRepublish];
+        using (var restarted = StartGateway(broker.Port, restartArguments))
+        {
+            var resent = await platform.WaitUntilAsync(m => Alarms(m, "entrapment").Count >= 3, TimeSpan.FromSeconds(60));
+            Assert.True(resent, $"entrapment alarms received: {Alarms(platform.Messages, "entrapment").Count}");
+            var alarmIds = Alarms(platform.Messages, "entrapment").Select(m => m.Envelope.Alarm.AlarmId).Distinct().ToList();
+            var alarmId = Assert.Single(alarmIds);
+            Assert.Contains(Alarms(platform.Messages, "entrapment"), m => m.Envelope.Alarm.Attempt >= 2);
+
+            var ack = new CommandRequest { RequestId = "ack-entrapment", Name = "ack", Ack = new AckArgs { AlarmId = alarmId } };
+            await platform.PublishAsync($"lifts/{LiftId}/cmd/ack", ack.ToByteArray());
+            var answered = await platform.WaitUntilAsync(m => m.Any(r => r.Topic.EndsWith("/cmd/response", StringComparison.Ordinal)
+                && r.Envelope.CommandResponse.RequestId == "ack-entrapment"), TimeSpan.FromSeconds(20));
+            Assert.True(answered);
+            var response = platform.Messages.Last(r => r.Topic.EndsWith("/cmd/response", StringComparison.Ordinal)).Envelope.CommandResponse;
+            Assert.True(response.Outcome == CommandOutcome.Accepted, response.Reason);
+
+            await Task.Delay(500);
+            var atAck = Alarms(platform.Messages, "entrapment").Count;
+            // Three times the longest re-publication delay: an unacknowledged alarm would have been sent again.
+            await Task.Delay(TimeSpan.FromSeconds(6));
+            Assert.Equal(atAck, Alarms(platform.Messages, "entrapment").Count);
+        }
+
+        var beforeRestart = Alarms(platform.Messages, "entrapment").Count;
+        var births = platform.Messages.Count(r => r.Topic.EndsWith("/status", StringComparison.Ordinal));
+        using (var again = StartGateway(broker.Port, restartArguments))
+        {
+            // Online again (its birth message), then long enough for a pending alarm to go out at once and be re-sent.
+            Assert.True(await platform.WaitUntilAsync(m => m.Count(r => r.Topic.EndsWith("/status", StringComparison.Ordinal)) > births, TimeSpan.FromSeconds(60)));
+            await Task.Delay(TimeSpan.FromSeconds(5));
+        }
+
+        Assert.Equal(beforeRestart, Alarms(platform.Messages, "entrapment").Count);
     }
 
     [Fact]
