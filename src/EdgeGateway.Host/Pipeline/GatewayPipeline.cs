@@ -60,6 +60,7 @@ public sealed class GatewayPipeline : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly long _startedAt;
     private readonly SemaphoreSlim _reconfiguring = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
 
     private GatewaySettings _settings;
     private SegmentLogOutbox? _outbox;
@@ -152,7 +153,9 @@ public sealed class GatewayPipeline : IAsyncDisposable
         {
         }
 
-        // A set_config in progress finishes first (the uplink answering it is still up), then nothing restarts.
+        // A set_config in its trial gives up at once (it is not stored, so the next start uses the last good layer);
+        // a restart already under way finishes first, then nothing restarts.
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await _reconfiguring.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
@@ -182,12 +185,15 @@ public sealed class GatewayPipeline : IAsyncDisposable
     /// </summary>
     public async Task ReconfigureAsync(GatewaySettings settings, TimeSpan? trial, CancellationToken cancellationToken)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        cancellationToken = linked.Token;
         await _reconfiguring.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (!_running || _run is not { } old)
             {
-                throw new InvalidOperationException("the pipeline is not running (starting or stopping)");
+                throw new InvalidOperationException("the pipeline is not running yet");
             }
 
             var healthBefore = HealthProblems(old);
@@ -345,6 +351,7 @@ public sealed class GatewayPipeline : IAsyncDisposable
         }
 
         _reconfiguring.Dispose();
+        _stopping.Dispose();
     }
 }
 

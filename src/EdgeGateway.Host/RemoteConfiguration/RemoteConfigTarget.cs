@@ -98,8 +98,9 @@ public sealed class RemoteConfigTarget : IRemoteConfigTarget
                 _store.Save(layer!);
             }
         }
-        catch (Exception ex) when (restoring)
+        catch (Exception ex) when (restoring && ex is not OperationCanceledException)
         {
+            // (Cancelled means the service is stopping: it restarts with the stored layer anyway.)
             Log.RestoreFailed(_logger, ex.Message);
             _fatal(ex.Message);
             throw;
