@@ -160,6 +160,71 @@ public sealed class GatewayEndToEndTests : IDisposable
         Assert.Equal(beforeRestart, Alarms(platform.Messages, "entrapment").Count);
     }
 
+    /// <summary>
+    /// A store file damaged on the SD card (bytes of one queued record overwritten): the service starts anyway, reports
+    /// the file it quarantined, salvages the good records, and delivers them, the queued alarm included.
+    /// </summary>
+    [Fact]
+    public async Task A_corrupted_store_file_is_quarantined_and_reported_and_the_service_delivers_what_it_salvaged()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await broker.StopAsync();
+        using (var gateway = StartGateway(broker.Port, "--set", "Detection:EntrapmentSeconds=3"))
+        {
+            await gateway.WaitForLineAsync("entrapment raised", TimeSpan.FromSeconds(60));
+            Assert.Equal(0, await gateway.StopAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        var pending = await PendingAsync();
+        Assert.True(pending.Count >= 3, $"queued: {pending.Count}");
+        // The periodic test alarm (EN 81-28) and the entrapment.
+        var alarms = pending.Where(p => p.Class == "alarm").Select(p => p.Id).ToList();
+        Assert.True(alarms.Count >= 2, $"queued alarms: {alarms.Count}");
+        var victim = pending.First(p => p.Class != "alarm" && p.Id != pending[^1].Id && p.Id > pending[0].Id);
+        // Inside the victim's record, past its header: its CRC no longer matches, the records around it still do.
+        await using (var file = new FileStream(victim.File, FileMode.Open, FileAccess.Write))
+        {
+            file.Position = victim.Offset + 24;
+            file.Write(Enumerable.Repeat((byte)0xA5, 8).ToArray());
+        }
+
+        var (verify, verifyOutput) = await EdgegwProcess.RunAsync(["outbox", "verify", "--data", Path.Combine(_data, "outbox")], TimeSpan.FromSeconds(30));
+        Assert.True(verify == 1 && verifyOutput.Contains("DAMAGED", StringComparison.Ordinal), verifyOutput);
+
+        await broker.StartAgainAsync();
+        await using var platform = await TestSubscriber.ConnectAsync(broker.Host, broker.Port, $"lifts/{LiftId}/#");
+        using var restarted = StartGateway(broker.Port, "--set", "Detection:EntrapmentSeconds=3600");
+        var reported = await restarted.WaitForLineAsync("quarantined", TimeSpan.FromSeconds(60));
+        Assert.Contains(Path.GetFileName(victim.File), reported, StringComparison.Ordinal);
+
+        var salvaged = pending.Where(p => p.Id != victim.Id).Select(p => p.Id).ToList();
+        var delivered = await platform.WaitUntilAsync(m => salvaged.All(id => Ids(m).Contains(id)), TimeSpan.FromSeconds(60));
+        Assert.True(delivered, $"salvaged ids {string.Join(',', salvaged)}; received {string.Join(',', Ids(platform.Messages))}");
+        var receivedAlarms = platform.Messages.Where(m => m.Topic.EndsWith("/alarms", StringComparison.Ordinal)).Select(m => m.Envelope.Alarm.AlarmId).ToHashSet();
+        Assert.All(alarms, id => Assert.Contains(id, receivedAlarms));
+        Assert.NotEmpty(Alarms(platform.Messages, "entrapment"));
+    }
+
+    private async Task<List<(ulong Id, string Class, string File, long Offset)>> PendingAsync()
+    {
+        var (exitCode, output) = await EdgegwProcess.RunAsync(["outbox", "list", "--data", Path.Combine(_data, "outbox")], TimeSpan.FromSeconds(30));
+        Assert.True(exitCode == 0, output);
+        var pending = new List<(ulong, string, string, long)>();
+        foreach (var line in output.Split('\n'))
+        {
+            // id, class, stream, bytes, wall time, file@offset (tab-separated; see OutboxInspector.WriteList)
+            var columns = line.Trim().Split('\t');
+            if (columns.Length >= 6 && ulong.TryParse(columns[0], out var id))
+            {
+                var at = columns[^1].LastIndexOf('@');
+                var file = columns[^1][..at];
+                pending.Add((id, columns[1], Path.IsPathRooted(file) ? file : Path.Combine(_data, "outbox", file), long.Parse(columns[^1][(at + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+
+        return pending;
+    }
+
     [Fact]
     public async Task An_invalid_configuration_is_reported_all_at_once_with_the_keys_and_a_non_zero_exit()
     {
