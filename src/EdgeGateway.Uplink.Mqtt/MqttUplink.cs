@@ -574,28 +574,34 @@ public sealed class MqttUplink : BackgroundService
                     response = new CommandResponse { Name = command.Name, Outcome = CommandOutcome.Failed, Reason = "internal error: " + e.Message };
                 }
 
-                var client = _client;
-                if (client is null || !client.IsConnected)
-                {
-                    Log.ResponseFailed(_logger, response.Name, response.RequestId, "not connected");
-                    continue;
-                }
-
-                var envelope = CreateControl();
-                envelope.CommandResponse = response;
-                try
-                {
-                    await PublishControlAsync(client, _topics.CommandResponse, envelope, retain: false, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    Log.ResponseFailed(_logger, response.Name, response.RequestId, Describe(e));
-                }
+                await PublishResponseAsync(response, cancellationToken).ConfigureAwait(false);
+                _commands.ResponseSent(response);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutting down.
+        }
+    }
+
+    private async Task PublishResponseAsync(CommandResponse response, CancellationToken cancellationToken)
+    {
+        var client = _client;
+        if (client is null || !client.IsConnected)
+        {
+            Log.ResponseFailed(_logger, response.Name, response.RequestId, "not connected");
+            return;
+        }
+
+        var envelope = CreateControl();
+        envelope.CommandResponse = response;
+        try
+        {
+            await PublishControlAsync(client, _topics.CommandResponse, envelope, retain: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.ResponseFailed(_logger, response.Name, response.RequestId, Describe(e));
         }
     }
 

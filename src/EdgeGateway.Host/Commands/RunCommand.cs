@@ -283,7 +283,7 @@ public static class RunCommand
             Recording = recording is { } r ? (r.Trace, r.Events, accelHz) : null,
             RemoteConfig = remote is null
                 ? null
-                : pipeline => new RemoteConfigTarget(remote.Layers, remote.Store, remote.Layer, settings, simulate is not null, pipeline.ReconfigureAsync,
+                : pipeline => new RemoteConfigTarget(remote.Layers, remote.Store, remote.Layer, settings, simulate is not null, pipeline,
                     _ =>
                     {
                         Environment.ExitCode = 1;

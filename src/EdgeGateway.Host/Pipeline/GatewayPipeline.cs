@@ -13,6 +13,7 @@ using EdgeGateway.Detection.Trips;
 using EdgeGateway.Host.Configuration;
 using EdgeGateway.Host.Hosting;
 using EdgeGateway.Host.LiveView;
+using EdgeGateway.Host.RemoteConfiguration;
 using EdgeGateway.Outbox;
 using EdgeGateway.Outbox.SegmentLog;
 using EdgeGateway.Uplink.Mqtt;
@@ -51,7 +52,7 @@ public delegate AcquisitionParts AcquisitionFactory(GatewaySettings settings, Mo
 /// The store and the uplink live as long as the pipeline; acquisition and detection form a <see cref="PipelineRun"/>
 /// that <see cref="ReconfigureAsync"/> replaces in place with new settings (remote set_config) while alarms keep flowing.
 /// </summary>
-public sealed class GatewayPipeline : IAsyncDisposable
+public sealed class GatewayPipeline : IReconfigurablePipeline, IAsyncDisposable
 {
     private readonly AcquisitionFactory _acquisition;
     private readonly ILoggerFactory _loggers;
@@ -67,6 +68,10 @@ public sealed class GatewayPipeline : IAsyncDisposable
     private SystemWallClock? _wall;
     private UplinkRecordFactory? _records;
     private MqttUplink? _uplink;
+    private UplinkIdentity? _identity;
+    private RemoteCommandHandlers? _handlers;
+    private CancellationTokenSource? _uplinkStop;
+    private Task _uplinkTask = Task.CompletedTask;
     private RecordingStage? _recording;
     private volatile PipelineRun? _run;
     private bool _running;
@@ -119,10 +124,58 @@ public sealed class GatewayPipeline : IAsyncDisposable
         }
 
         _run = CreateRun(_settings);
-        var identity = new UplinkIdentity(pipeline.Gateway.BoxId, profile.LiftId, typeof(GatewayPipeline).Assembly.GetName().Version?.ToString() ?? "0");
+        _identity = new UplinkIdentity(pipeline.Gateway.BoxId, profile.LiftId, typeof(GatewayPipeline).Assembly.GetName().Version?.ToString() ?? "0");
         var commands = new PipelineCommandHandlers(this);
-        var handlers = new RemoteCommandHandlers(Config: RemoteConfig?.Invoke(this), BlackBox: commands, CheckIn: commands);
-        _uplink = new MqttUplink(Options.Create(pipeline.Mqtt), identity, _outbox, _records, handlers, _loggers.CreateLogger<MqttUplink>());
+        _handlers = new RemoteCommandHandlers(Config: RemoteConfig?.Invoke(this), BlackBox: commands, CheckIn: commands);
+        _uplink = CreateUplink(pipeline.Mqtt);
+    }
+
+    private MqttUplink CreateUplink(MqttUplinkOptions options) =>
+        new(Options.Create(options), _identity!, _outbox!, _records!, _handlers!, _loggers.CreateLogger<MqttUplink>());
+
+    private void StartUplink()
+    {
+        _uplinkStop = new CancellationTokenSource();
+        _uplinkTask = _uplink!.RunAsync(_uplinkStop.Token);
+    }
+
+    private async Task StopUplinkAsync()
+    {
+        if (_uplinkStop is null)
+        {
+            return;
+        }
+
+        await _uplinkStop.CancelAsync().ConfigureAwait(false);
+        await IgnoreCancellation(_uplinkTask).ConfigureAwait(false);
+        _uplinkStop.Dispose();
+        _uplinkStop = null;
+    }
+
+    /// <summary>
+    /// Replaces the uplink with one using <paramref name="options"/>: the old one says goodbye (retained offline status),
+    /// the new one connects and publishes its birth; alarms awaiting acknowledgement are re-read from the outbox.
+    /// </summary>
+    public async Task RestartUplinkAsync(MqttUplinkOptions options)
+    {
+        await _reconfiguring.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        try
+        {
+            if (!_running)
+            {
+                return;
+            }
+
+            await StopUplinkAsync().ConfigureAwait(false);
+            _uplink!.Dispose();
+            _uplink = CreateUplink(options);
+            _settings = _settings with { Pipeline = _settings.Pipeline with { Mqtt = options } };
+            StartUplink();
+        }
+        finally
+        {
+            _reconfiguring.Release();
+        }
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -132,8 +185,7 @@ public sealed class GatewayPipeline : IAsyncDisposable
             throw new InvalidOperationException("StartAsync must complete before RunAsync.");
         }
 
-        using var stoppingUplink = new CancellationTokenSource();
-        var uplink = _uplink.RunAsync(stoppingUplink.Token);
+        StartUplink();
         await _reconfiguring.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
@@ -171,8 +223,7 @@ public sealed class GatewayPipeline : IAsyncDisposable
         }
 
         // Events the hot loop produced up to its last sample are in the outbox now; the uplink stops last.
-        stoppingUplink.Cancel();
-        await IgnoreCancellation(uplink).ConfigureAwait(false);
+        await StopUplinkAsync().ConfigureAwait(false);
         _recording?.Dispose();
     }
 

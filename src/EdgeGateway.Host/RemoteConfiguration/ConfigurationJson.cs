@@ -172,6 +172,11 @@ public static class ConfigurationJson
         }
     }
 
+    /// <summary>Whether two options objects hold the same configuration (every settable property).</summary>
+    public static bool SameOptions<T>(T a, T b)
+        where T : class =>
+        JsonSerializer.Serialize(a, Serializer) == JsonSerializer.Serialize(b, Serializer);
+
     /// <summary>Whether two configuration values mean the same (configuration compares booleans and enum names without case).</summary>
     public static bool SameValue(string? a, string? b) =>
         string.Equals(a ?? string.Empty, b ?? string.Empty, StringComparison.OrdinalIgnoreCase);

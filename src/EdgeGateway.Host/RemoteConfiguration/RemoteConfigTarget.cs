@@ -20,11 +20,16 @@ public sealed class RemoteConfigTarget : IRemoteConfigTarget
     /// <summary>
     /// Keys the platform cannot change, with why. The broker connection and the store stay as the installer set them:
     /// a wrong broker or store would cut the box off with no remote way back, and moving the data directory or renaming
-    /// the box or lift would orphan queued alarms or break the platform's de-duplication by box and id.
+    /// the box or lift would orphan queued alarms or break the platform's de-duplication by box and id. The uplink's
+    /// other settings (payload format, alarm re-publication, test alarm interval, batching...) may change: the uplink
+    /// restarts with them once the response has left.
     /// </summary>
     private static readonly (string Prefix, string Reason)[] SiteOnly =
     [
-        ("Mqtt", "the broker connection is changed on site, not remotely (a wrong value would cut the box off)"),
+        .. SiteOnlyMqtt("Enabled", "Host", "Port", "Tls", "Username", "Password", "ClientId", "Protocol"),
+        ("Mqtt:CommandHmacKey", "the key that guards set_config is changed on site, not remotely"),
+        ("Mqtt:StateDirectory", "the uplink's state lives in the data directory and is changed on site, not remotely"),
+        ("Mqtt:ClockSync", "the clock source is changed on site, not remotely"),
         ("Outbox", "the store holding accepted messages is changed on site, not remotely"),
         ("Gateway:BoxId", "the box's identity is changed on site, not remotely"),
         ("Gateway:DataDirectory", "the data directory holds queued messages and is changed on site, not remotely"),
@@ -35,25 +40,26 @@ public sealed class RemoteConfigTarget : IRemoteConfigTarget
     private readonly ConfigurationLayers _layers;
     private readonly RemoteConfigLayerStore _store;
     private readonly bool _simulated;
-    private readonly Func<GatewaySettings, TimeSpan?, CancellationToken, Task> _restart;
+    private readonly IReconfigurablePipeline _pipeline;
     private readonly Action<string> _fatal;
     private readonly ILogger _logger;
     private readonly object _gate = new();
     private string _layer;
     private GatewaySettings _current;
     private string? _exported;
+    private Uplink.Mqtt.MqttUplinkOptions? _uplinkRestartPending;
 
-    /// <param name="restart">Restarts the pipeline with new settings, with a trial of that length or none (GatewayPipeline.ReconfigureAsync).</param>
+    /// <param name="pipeline">The running pipeline, restarted with new settings.</param>
     /// <param name="fatal">Called when even the previous configuration cannot be restored: the service should exit so systemd restarts it.</param>
     public RemoteConfigTarget(ConfigurationLayers layers, RemoteConfigLayerStore store, string? currentLayer, GatewaySettings current, bool simulated,
-        Func<GatewaySettings, TimeSpan?, CancellationToken, Task> restart, Action<string> fatal, ILogger logger)
+        IReconfigurablePipeline pipeline, Action<string> fatal, ILogger logger)
     {
         _layers = layers;
         _store = store;
         _layer = string.IsNullOrWhiteSpace(currentLayer) ? "{}" : currentLayer;
         _current = current;
         _simulated = simulated;
-        _restart = restart;
+        _pipeline = pipeline;
         _fatal = fatal;
         _logger = logger;
     }
@@ -91,7 +97,7 @@ public sealed class RemoteConfigTarget : IRemoteConfigTarget
         var trial = restoring ? (TimeSpan?)null : TimeSpan.FromSeconds(settings!.Pipeline.Gateway.RemoteConfigTrialSeconds);
         try
         {
-            await _restart(settings!, trial, cancellationToken).ConfigureAwait(false);
+            await _pipeline.ReconfigureAsync(settings!, trial, cancellationToken).ConfigureAwait(false);
             if (!restoring)
             {
                 // Stored only once proven: a box that loses power during the trial comes back with the last good layer.
@@ -108,12 +114,48 @@ public sealed class RemoteConfigTarget : IRemoteConfigTarget
 
         lock (_gate)
         {
+            if (!restoring && !ConfigurationJson.SameOptions(_current.Pipeline.Mqtt, settings!.Pipeline.Mqtt))
+            {
+                _uplinkRestartPending = settings.Pipeline.Mqtt;
+            }
+
             _layer = layer!;
             _current = settings!;
             _exported = null;
         }
 
         Log.RemoteConfig(_logger, restoring ? "restored" : "applied", $"remote layer {Describe(layer!)}");
+    }
+
+    public void AcceptedResponseSent()
+    {
+        if (Interlocked.Exchange(ref _uplinkRestartPending, null) is { } options)
+        {
+            // Not awaited: this runs on the uplink's own command loop, which must finish for the uplink to stop.
+            _ = RestartUplinkAsync(options);
+        }
+    }
+
+    private async Task RestartUplinkAsync(Uplink.Mqtt.MqttUplinkOptions options)
+    {
+        try
+        {
+            await Task.Yield();
+            await _pipeline.RestartUplinkAsync(options).ConfigureAwait(false);
+            Log.RemoteConfig(_logger, "applied", "the uplink restarted with its new settings");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.RemoteConfig(_logger, "incomplete", $"the uplink could not restart with its new settings ({ex.Message}); they apply at the next start");
+        }
+    }
+
+    private static IEnumerable<(string Prefix, string Reason)> SiteOnlyMqtt(params string[] keys)
+    {
+        foreach (var key in keys)
+        {
+            yield return ($"Mqtt:{key}", "the broker connection is changed on site, not remotely (a wrong value would cut the box off)");
+        }
     }
 
     /// <summary>

@@ -63,6 +63,15 @@ public sealed class CommandProcessor
         return response;
     }
 
+    /// <summary>Tells the handlers that <paramref name="response"/> has left (or could not): see <see cref="IRemoteConfigTarget.AcceptedResponseSent"/>.</summary>
+    public void ResponseSent(CommandResponse response)
+    {
+        if (response.Name == CommandNames.SetConfig && response.Outcome == CommandOutcome.Accepted)
+        {
+            _handlers.Config?.AcceptedResponseSent();
+        }
+    }
+
     /// <summary>The answer to a command too large to read (the uplink does not even copy it).</summary>
     public CommandResponse RejectOversized(string topicName, long length)
     {

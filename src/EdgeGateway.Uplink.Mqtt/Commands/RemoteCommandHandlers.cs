@@ -21,6 +21,14 @@ public interface IRemoteConfigTarget
     /// pipeline fails to start with it (the message says why).
     /// </summary>
     Task ApplyAsync(string configJson, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Called once the response to an accepted set_config has been published (or could not be). Settings of the uplink
+    /// itself take effect from here, so the response leaves on the connection that received the command.
+    /// </summary>
+    void AcceptedResponseSent()
+    {
+    }
 }
 
 /// <summary>Black-box captures (edge-trace/1 files) the platform may ask for by id.</summary>

@@ -86,6 +86,17 @@ public sealed class RemoteConfigEndToEndTests : IDisposable
             // The restored pipeline runs: the box still answers and the link is up again.
             var after = await SendAsync(platform, "get_config", "get-2", null);
             Assert.Equal(45, Value(after.ConfigJson, "Detection", "EntrapmentSeconds").GetDouble());
+
+            // An uplink setting: answered in protobuf on the connection that received it, then the uplink restarts and
+            // speaks JSON (the cloud team's debugging mode).
+            var json = await SendAsync(platform, "set_config", "set-json", """{"Detection":{"EntrapmentSeconds":45},"Mqtt":{"PayloadFormat":"Json"}}""");
+            Assert.True(json.Outcome == CommandOutcome.Accepted, json.Reason);
+            Assert.True(await platform.WaitUntilAsync(m => m.Any(r => r.Topic.EndsWith("/status", StringComparison.Ordinal) && r.Payload[0] == (byte)'{'
+                && r.Envelope.Birth.Online), TimeSpan.FromSeconds(30)), "no JSON birth after the uplink restarted");
+            var jsonAnswer = await SendAsync(platform, "ping", "ping-json", null);
+            Assert.Equal(CommandOutcome.Accepted, jsonAnswer.Outcome);
+            var raw = platform.Messages.Last(m => m.Topic.EndsWith("/cmd/response", StringComparison.Ordinal)).Payload;
+            Assert.Equal((byte)'{', raw[0]);
             Assert.DoesNotContain(gateway.Lines, l => l.Contains(MqttSecret, StringComparison.Ordinal));
         }
 

@@ -1,18 +1,20 @@
 using System.Text.Json;
 using EdgeGateway.Host.Configuration;
 using EdgeGateway.Host.RemoteConfiguration;
+using EdgeGateway.Uplink.Mqtt;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Host.Tests.RemoteConfiguration;
 
 /// <summary>
-/// The remote layer's rules, with the real configuration layers and the real store on disk. The pipeline restart is
-/// the seam here (a delegate that records what it was asked and can fail); the end-to-end test runs the real one.
+/// The remote layer's rules, with the real configuration layers and the real store on disk. The pipeline is the seam
+/// here (it records what it was asked and can fail); the end-to-end test runs the real one.
 /// </summary>
-public sealed class RemoteConfigTargetTests : IDisposable
+public sealed class RemoteConfigTargetTests : IDisposable, IReconfigurablePipeline
 {
     private readonly string _data = Directory.CreateTempSubdirectory("edgegw-rct-").FullName;
     private readonly List<(GatewaySettings Settings, TimeSpan? Trial)> _restarts = [];
+    private readonly List<MqttUplinkOptions> _uplinkRestarts = [];
     private readonly List<string> _fatal = [];
     private Exception? _restartFails;
 
@@ -150,6 +152,34 @@ public sealed class RemoteConfigTargetTests : IDisposable
     }
 
     [Fact]
+    public async Task Uplink_settings_other_than_the_connection_may_change_and_the_uplink_restarts_once_the_response_has_left()
+    {
+        var target = Create();
+        Assert.Contains(target.Validate("""{ "Mqtt": { "Host": "broker.elsewhere", "Tls": { "Enabled": true } } }"""),
+            e => e.StartsWith("Mqtt:Host: the broker connection is changed on site", StringComparison.Ordinal));
+
+        await target.ApplyAsync("""{ "Mqtt": { "PayloadFormat": "Json", "TestAlarmInterval": "1.00:00:00" } }""", CancellationToken.None);
+        Assert.Empty(_uplinkRestarts);
+
+        target.AcceptedResponseSent();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline && _uplinkRestarts.Count == 0)
+        {
+            await Task.Delay(10);
+        }
+
+        var options = Assert.Single(_uplinkRestarts);
+        Assert.Equal(PayloadFormat.Json, options.PayloadFormat);
+        Assert.Equal(TimeSpan.FromDays(1), options.TestAlarmInterval);
+
+        // A change that leaves the uplink's settings as they are does not restart it.
+        await target.ApplyAsync("""{ "Mqtt": { "PayloadFormat": "Json", "TestAlarmInterval": "1.00:00:00" }, "Detection": { "EntrapmentSeconds": 40 } }""", CancellationToken.None);
+        target.AcceptedResponseSent();
+        await Task.Delay(100);
+        Assert.Single(_uplinkRestarts);
+    }
+
+    [Fact]
     public async Task An_empty_layer_clears_the_remote_changes()
     {
         var target = Create();
@@ -172,12 +202,22 @@ public sealed class RemoteConfigTargetTests : IDisposable
         var layers = ConfigurationLayers.Read(null, sets);
         var settings = GatewaySettings.Bind(layers.Compose(null), simulated: true, out var errors);
         Assert.True(settings is not null, string.Join("; ", errors));
-        return new RemoteConfigTarget(layers, new RemoteConfigLayerStore(_data), null, settings, simulated: true,
-            (s, trial, _) =>
-            {
-                _restarts.Add((s, trial));
-                return _restartFails is { } e ? Task.FromException(e) : Task.CompletedTask;
-            },
-            _fatal.Add, NullLogger.Instance);
+        return new RemoteConfigTarget(layers, new RemoteConfigLayerStore(_data), null, settings, simulated: true, this, _fatal.Add, NullLogger.Instance);
+    }
+
+    Task IReconfigurablePipeline.ReconfigureAsync(GatewaySettings settings, TimeSpan? trial, CancellationToken cancellationToken)
+    {
+        _restarts.Add((settings, trial));
+        return _restartFails is { } e ? Task.FromException(e) : Task.CompletedTask;
+    }
+
+    Task IReconfigurablePipeline.RestartUplinkAsync(MqttUplinkOptions options)
+    {
+        lock (_uplinkRestarts)
+        {
+            _uplinkRestarts.Add(options);
+        }
+
+        return Task.CompletedTask;
     }
 }
