@@ -49,8 +49,9 @@ public delegate AcquisitionParts AcquisitionFactory(GatewaySettings settings, Mo
 /// outbox → MQTT uplink. <see cref="StartAsync"/> opens the store and builds every part (this is where I/O starts);
 /// <see cref="RunAsync"/> runs them until cancelled; disposal stops them in reverse order, so every event the hot loop
 /// produced before stop is appended to the outbox.
-/// The store and the uplink live as long as the pipeline; acquisition and detection form a <see cref="PipelineRun"/>
-/// that <see cref="ReconfigureAsync"/> replaces in place with new settings (remote set_config) while alarms keep flowing.
+/// The store lives as long as the pipeline; acquisition and detection form a <see cref="PipelineRun"/> that
+/// <see cref="ReconfigureAsync"/> replaces in place with new settings (remote set_config) while alarms keep flowing, and
+/// <see cref="RestartUplinkAsync"/> replaces the uplink when its own settings change.
 /// </summary>
 public sealed class GatewayPipeline : IReconfigurablePipeline, IAsyncDisposable
 {
