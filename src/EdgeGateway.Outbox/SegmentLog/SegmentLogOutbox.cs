@@ -17,6 +17,13 @@ public sealed class SegmentLogOutbox : IOutbox
     public const string LockFileName = "outbox.lock";
     public const string QuarantineFolderName = "quarantine";
 
+    /// <summary>
+    /// The oldest segment is also compacted when what is pending in it is at most this fraction of a segment and a
+    /// sealed segment follows it: copying so little forward is cheap, and it keeps a small segment (every restart starts
+    /// one) that holds mostly unacknowledged alarms from pinning every segment after it.
+    /// </summary>
+    private const int SmallRemainderFraction = 16;
+
     private const int ErrnoNoSpace = 28; // ENOSPC, Linux asm-generic/errno-base.h
     private const int ErrnoQuotaExceeded = 122; // EDQUOT, Linux asm-generic/errno.h
     private const int IdleSweepMilliseconds = 30_000;
@@ -457,8 +464,13 @@ public sealed class SegmentLogOutbox : IOutbox
                 length = scan.TornTailOffset;
             }
 
-            var segment = new Segment(sequence, path,
-                File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete), length);
+            var readHandle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            // A predecessor killed between write and fsync can leave records only in the page cache. They are indexed
+            // (and may be published) from here, so they must be on the disk first: otherwise a power cut could lose
+            // them after the platform saw their ids, and a store that cannot start a new segment (full disk) would
+            // hand those ids out again. fsync of an already clean file costs nothing.
+            RandomAccess.FlushToDisk(readHandle);
+            var segment = new Segment(sequence, path, readHandle, length);
             visitor.Bind(segment);
             _segments.Add(segment);
             _diskBytes += length;
@@ -1011,7 +1023,9 @@ public sealed class SegmentLogOutbox : IOutbox
                 {
                     relocate = false;
                 }
-                else if (head.LiveBytes * 2 <= head.Length || _diskBytes > _options.MaxBytes + _options.SegmentBytes)
+                else if (head.LiveBytes * 2 <= head.Length
+                         || (head.LiveBytes <= _options.SegmentBytes / SmallRemainderFraction && _segments.Count > 2)
+                         || _diskBytes > _options.MaxBytes + _options.SegmentBytes)
                 {
                     relocate = true;
                 }

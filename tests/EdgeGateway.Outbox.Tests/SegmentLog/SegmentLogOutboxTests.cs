@@ -249,6 +249,36 @@ public sealed class SegmentLogOutboxTests : IDisposable
         Assert.Equal(1001, reopened.GetStatistics().LastId);
     }
 
+    /// <summary>
+    /// Found by the kill-rounds test: every restart starts a new segment, so the one before it can be tiny and hold little
+    /// but unacknowledged alarms (more than half of it pending). Left in place it pinned every later segment, acknowledged
+    /// or not. A small pending remainder is cheap to carry forward, so it is.
+    /// </summary>
+    [Fact]
+    public async Task A_small_segment_left_by_a_restart_with_pending_alarms_does_not_pin_the_segments_after_it()
+    {
+        // Far below the byte cap, so the cap's forced compaction does not hide the pinning.
+        var options = Options(o => o.MaxBytes = 4 * 1024 * 1024);
+        await using (var first = await OpenAsync(options: options))
+        {
+            await first.EnqueueAsync(Messages.Make(MessageClass.Alarm, "alarms", "entrapment, not yet acknowledged"));
+            await first.EnqueueAsync(Messages.Make(MessageClass.Alarm, "alarms", "alarm button, not yet acknowledged"));
+            await first.EnqueueAsync(Messages.Make(MessageClass.Alarm, "alarms", "power loss, not yet acknowledged"));
+        }
+
+        await using var outbox = await OpenAsync(options: options);
+        var payload = new OutboxAppend(MessageClass.Telemetry, "telemetry", 1, Messages.Boot, Messages.Now, true, new byte[1024]);
+        for (var i = 0; i < 400; i++)
+        {
+            var id = await outbox.EnqueueAsync(payload);
+            await outbox.RemoveAsync([id]);
+        }
+
+        // 400 KB went through 64 KiB segments and were acknowledged; only the alarms are pending.
+        Assert.True(outbox.GetStatistics().Segments <= 3, $"{outbox.GetStatistics().Segments} segments on disk");
+        Assert.Equal(3, (await outbox.ReadAsync(0, 10)).Count);
+    }
+
     [Fact]
     public async Task Expired_messages_stay_dropped_after_reopen_because_their_wall_time_is_trusted()
     {
