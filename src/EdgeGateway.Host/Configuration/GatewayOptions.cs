@@ -16,6 +16,9 @@ public sealed class GatewayOptions
 
     public LiftOptions Lift { get; set; } = new();
 
+    /// <summary>How often the box records a status telemetry record (floor, door, mode, counters, Modbus health).</summary>
+    public double StatusIntervalSeconds { get; set; } = 60;
+
     /// <summary>
     /// How long a configuration set remotely must run (every source up, samples arriving, no new sensor fault or link
     /// loss) before it is kept; otherwise the previous one is restored. Long enough for link_lost to be detected.
@@ -81,6 +84,11 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         if (lift.RatedSpeedMmS is < 100 or > 20_000)
         {
             failures.Add($"{S}:Lift:RatedSpeedMmS: {lift.RatedSpeedMmS} mm/s is outside 100..20000.");
+        }
+
+        if (options.StatusIntervalSeconds is < 1 or > 3600 || double.IsNaN(options.StatusIntervalSeconds))
+        {
+            failures.Add($"{S}:StatusIntervalSeconds: {options.StatusIntervalSeconds} s is outside 1..3600.");
         }
 
         if (options.RemoteConfigTrialSeconds is < 1 or > 600 || double.IsNaN(options.RemoteConfigTrialSeconds))

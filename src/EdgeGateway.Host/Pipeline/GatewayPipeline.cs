@@ -451,7 +451,7 @@ internal sealed class PipelineRun : IAsyncDisposable
             HotLoop.AddStages([recording]);
         }
 
-        _status = new StatusReporter(HotLoop, outbox, records, _counters.Counters, time);
+        _status = new StatusReporter(HotLoop, outbox, records, _counters.Counters, time, TimeSpan.FromSeconds(settings.Gateway.StatusIntervalSeconds));
         foreach (var source in parts.Sources)
         {
             if (source is ModbusControllerSource modbus)

@@ -310,7 +310,10 @@ public sealed partial class KillRoundsTests : IDisposable
             // The most traffic the simulated lift makes: the shortest test-alarm period the uplink allows (its loop waits
             // at least 1 s) and a string of short faults, each raising and clearing a grade-2 or grade-3 event, most with
             // a black-box capture queued in chunks on the blackbox stream.
-            arguments.AddRange(["--set", "Mqtt:TestAlarmInterval=00:00:01", "--set", "Simulation:TrafficCallsPerHour=3600"]);
+            // Status telemetry every second, batched (TelemetryBatchSize) so a batch re-sent after a kill may carry
+            // other records under the same envelope id: the per-record id is what must de-duplicate.
+            arguments.AddRange(["--set", "Mqtt:TestAlarmInterval=00:00:01", "--set", "Simulation:TrafficCallsPerHour=3600",
+                "--set", "Gateway:StatusIntervalSeconds=1", "--set", "Mqtt:TelemetryBatchSize=3"]);
             string[] faults = ["safety_open", "controller_fault", "link_loss", "safety_open", "controller_fault", "invalid_floor",
                 "safety_open", "controller_fault", "safety_open", "link_loss", "controller_fault", "safety_open"];
             for (var i = 0; i < faults.Length; i++)
