@@ -159,21 +159,16 @@ public static class RunCommand
     private static RemoteLayer LoadRemoteLayer(ConfigurationLayers layers, bool simulated)
     {
         var store = new RemoteConfigLayerStore(layers.DataDirectory);
-        var layer = store.Load(out var problem);
-        string? quarantinedTo = null;
+        var layer = store.Load(out var problem, out var quarantinedTo);
         if (layer is not null)
         {
             GatewaySettings.Bind(layers.Compose(layer), simulated, out var errors);
             if (errors.Count > 0 && GatewaySettings.Bind(layers.Compose(null), simulated, out var siteErrors) is not null && siteErrors.Count == 0)
             {
-                problem = "it does not validate over the site configuration: " + string.Join("; ", errors);
+                problem = "does not validate over the site configuration: " + string.Join("; ", errors);
                 quarantinedTo = store.Quarantine(problem);
                 layer = null;
             }
-        }
-        else if (problem is not null)
-        {
-            quarantinedTo = "(see the .rejected file next to it)";
         }
 
         if (problem is not null)

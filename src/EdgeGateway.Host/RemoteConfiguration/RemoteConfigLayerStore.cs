@@ -24,11 +24,12 @@ public sealed class RemoteConfigLayerStore
 
     /// <summary>
     /// The stored layer, or null when there is none. A file that is not a JSON object is quarantined: then
-    /// <paramref name="problem"/> says what was wrong and where it went, and the result is null.
+    /// <paramref name="problem"/> says what was wrong, <paramref name="quarantinedTo"/> where it went, and the result is null.
     /// </summary>
-    public string? Load(out string? problem)
+    public string? Load(out string? problem, out string? quarantinedTo)
     {
         problem = null;
+        quarantinedTo = null;
         string text;
         try
         {
@@ -48,7 +49,7 @@ public sealed class RemoteConfigLayerStore
         if (ParseProblem(text) is { } parse)
         {
             problem = parse;
-            Quarantine(parse);
+            quarantinedTo = Quarantine(parse);
             return null;
         }
 

@@ -10,6 +10,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Acquisition.Modbus.Tests.Polling;
 
+// The reopen test counts the process's threads and file descriptors to catch a leak per reopen; tests of other classes
+// running at the same time add threads of their own (a CI run once saw one too many), so this class runs alone.
+[Collection(nameof(ProcessWideCountsCollection))]
 public sealed class ModbusControllerSourceTests
 {
     // Generous: these run beside other test assemblies on a loaded 2-core CI machine; no timing is asserted.
@@ -280,3 +283,7 @@ public sealed class ModbusControllerSourceTests
         await StopAsync(source, run, stop);
     }
 }
+
+/// <summary>Tests that measure process-wide counts (threads, descriptors) run alone, after the parallel ones.</summary>
+[CollectionDefinition(nameof(ProcessWideCountsCollection), DisableParallelization = true)]
+public sealed class ProcessWideCountsCollection;

@@ -11,8 +11,9 @@ public sealed class RemoteConfigLayerStoreTests : IDisposable
     [Fact]
     public void No_file_means_no_remote_layer()
     {
-        Assert.Null(new RemoteConfigLayerStore(_data).Load(out var problem));
+        Assert.Null(new RemoteConfigLayerStore(_data).Load(out var problem, out var quarantinedTo));
         Assert.Null(problem);
+        Assert.Null(quarantinedTo);
     }
 
     [Fact]
@@ -21,7 +22,7 @@ public sealed class RemoteConfigLayerStoreTests : IDisposable
         var store = new RemoteConfigLayerStore(_data);
         store.Save("""{"Detection":{"EntrapmentSeconds":45}}""");
 
-        Assert.Equal("""{"Detection":{"EntrapmentSeconds":45}}""", store.Load(out var problem));
+        Assert.Equal("""{"Detection":{"EntrapmentSeconds":45}}""", store.Load(out var problem, out _));
         Assert.Null(problem);
         Assert.Equal([store.Path], Directory.GetFiles(Path.GetDirectoryName(store.Path)!));
     }
@@ -33,10 +34,11 @@ public sealed class RemoteConfigLayerStoreTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(store.Path)!);
         File.WriteAllText(store.Path, """{"Detection":{"EntrapmentSec""");
 
-        Assert.Null(store.Load(out var problem));
+        Assert.Null(store.Load(out var problem, out var quarantinedTo));
 
         Assert.Contains("not valid JSON", problem, StringComparison.Ordinal);
         Assert.False(File.Exists(store.Path));
+        Assert.True(File.Exists(quarantinedTo), quarantinedTo);
         var aside = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(store.Path)!, "remote.json.rejected-*.reason.txt"));
         Assert.Contains("not valid JSON", File.ReadAllText(aside), StringComparison.Ordinal);
     }
