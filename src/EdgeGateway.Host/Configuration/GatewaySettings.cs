@@ -27,6 +27,9 @@ public sealed record GatewaySettings(
     GpioOptions? Gpio,
     AccelerometerOptions? Accelerometer)
 {
+    /// <summary>Room left in an outbox message for a black-box chunk's envelope (capture id, indexes, sizes).</summary>
+    private const int BlackBoxChunkEnvelopeBytes = 1024;
+
     /// <summary>Each section's path and its bound options object (what get_config shows).</summary>
     public IEnumerable<(string Section, object Options)> Sections()
     {
@@ -97,6 +100,13 @@ public sealed record GatewaySettings(
             Section<BlackBoxOptions>(configuration, BlackBoxOptions.SectionName, new BlackBoxOptionsValidator(), failures),
             outbox,
             mqtt);
+
+        // Across sections: a black-box chunk is one outbox message, envelope included.
+        if (mqtt.BlackBoxChunkBytes + BlackBoxChunkEnvelopeBytes > outbox.MaxPayloadBytes)
+        {
+            failures.Add($"{MqttUplinkOptions.SectionName}:BlackBoxChunkBytes: {mqtt.BlackBoxChunkBytes} does not fit {OutboxOptions.SectionName}:MaxPayloadBytes "
+                + $"{outbox.MaxPayloadBytes} with its envelope (at most {outbox.MaxPayloadBytes - BlackBoxChunkEnvelopeBytes}).");
+        }
 
         SimulationOptions? simulation = null;
         ModbusOptions? modbus = null;

@@ -436,7 +436,7 @@ internal sealed class PipelineRun : IAsyncDisposable
         var profile = settings.Gateway.ToProfile();
 
         EventSink = new OutboxEventSink(outbox, e => records.ForEvent(e), clock, time, loggers.CreateLogger<OutboxEventSink>());
-        _forwarders = new OutboxForwarders(outbox, records, loggers.CreateLogger<OutboxForwarders>());
+        _forwarders = new OutboxForwarders(outbox, records, loggers.CreateLogger<OutboxForwarders>(), settings.Mqtt.BlackBoxChunkBytes);
         var wallTime = new LiveWallTimeMapper(wall, () => clock.NowMicros);
         var context = new DetectionContext(profile, settings.Detection);
         _counters = new CounterService(data, settings.Counters, time, loggers);

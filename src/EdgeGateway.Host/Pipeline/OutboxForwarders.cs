@@ -20,16 +20,16 @@ public sealed class OutboxForwarders : ITripSink, IBlackBoxSink, IKpiSummarySink
     private readonly IOutbox _outbox;
     private readonly UplinkRecordFactory _records;
     private readonly ILogger _logger;
+    private readonly int _blackBoxChunkBytes;
     private long _dropped;
 
-    /// <summary>Chunk size for black-box uploads: well under the broker's and the outbox's message limits.</summary>
-    private const int BlackBoxChunkBytes = 32 * 1024;
-
-    public OutboxForwarders(IOutbox outbox, UplinkRecordFactory records, ILogger logger)
+    /// <param name="blackBoxChunkBytes">Chunk size for black-box uploads (<c>Mqtt:BlackBoxChunkBytes</c>, the same as upload_black_box uses).</param>
+    public OutboxForwarders(IOutbox outbox, UplinkRecordFactory records, ILogger logger, int blackBoxChunkBytes)
     {
         _outbox = outbox;
         _records = records;
         _logger = logger;
+        _blackBoxChunkBytes = blackBoxChunkBytes;
     }
 
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -58,14 +58,14 @@ public sealed class OutboxForwarders : ITripSink, IBlackBoxSink, IKpiSummarySink
         }
 
         var id = Path.GetFileName(capture.FilePath);
-        var count = Math.Max(1, (bytes.Length + BlackBoxChunkBytes - 1) / BlackBoxChunkBytes);
+        var count = Math.Max(1, (bytes.Length + _blackBoxChunkBytes - 1) / _blackBoxChunkBytes);
         for (var i = 0; i < count; i++)
         {
             var index = i;
             Offer(() =>
             {
-                var start = index * BlackBoxChunkBytes;
-                var payload = UplinkPayloads.EncodeBlackBoxChunk(id, index, count, bytes.AsSpan(start, Math.Min(BlackBoxChunkBytes, bytes.Length - start)), bytes.Length);
+                var start = index * _blackBoxChunkBytes;
+                var payload = UplinkPayloads.EncodeBlackBoxChunk(id, index, count, bytes.AsSpan(start, Math.Min(_blackBoxChunkBytes, bytes.Length - start)), bytes.Length);
                 var wall = _records.Wall;
                 return new OutboxAppend(MessageClass.Event, UplinkStreams.BlackBox, _records.Monotonic.NowMicros, _records.BootId,
                     wall.UtcNow.ToUnixTimeMilliseconds(), wall.IsSynchronized, payload);

@@ -210,6 +210,43 @@ public sealed class GatewayEndToEndTests : IDisposable
         return pending;
     }
 
+    /// <summary>
+    /// A store capped small (the smallest the options allow, 256 KiB) while the broker is down and the entrapment's
+    /// black-box capture (a minute of samples, far more than the cap) is queued: the cap evicts by class, saying so in the
+    /// log, and the alarms are kept and arrive once the broker is back.
+    /// </summary>
+    [Fact]
+    public async Task A_store_capped_small_evicts_black_box_chunks_and_events_with_a_clear_log_and_keeps_every_alarm()
+    {
+        string[] cappedStore =
+        [
+            "--set", "Outbox:SegmentBytes=65536", "--set", "Outbox:MaxBytes=262144", "--set", "Outbox:MaxPayloadBytes=16384", "--set", "Outbox:MaxBatchBytes=65536",
+            "--set", "Mqtt:BlackBoxChunkBytes=8192", "--set", "Detection:BlackBox:PostEventSeconds=2",
+        ];
+        await using var broker = await MosquittoBroker.StartAsync();
+        await broker.StopAsync();
+        IReadOnlyList<(ulong Id, string Class, string File, long Offset)> pending;
+        using (var gateway = StartGateway(broker.Port, ["--set", "Detection:EntrapmentSeconds=3", .. cappedStore]))
+        {
+            await gateway.WaitForLineAsync("entrapment raised", TimeSpan.FromSeconds(60));
+            var evicted = await gateway.WaitForLineAsync("Outbox cap reached: evicted", TimeSpan.FromSeconds(60));
+            Assert.Contains("Event message", evicted, StringComparison.Ordinal);
+            Assert.Equal(0, await gateway.StopAsync(TimeSpan.FromSeconds(30)));
+            Assert.DoesNotContain(gateway.Lines, l => l.Contains("evicted Alarm", StringComparison.Ordinal));
+        }
+
+        pending = await PendingAsync();
+        var alarms = pending.Where(p => p.Class == "alarm").Select(p => p.Id).ToList();
+        Assert.True(alarms.Count >= 2, $"alarms kept: {alarms.Count}");
+
+        await broker.StartAgainAsync();
+        await using var platform = await TestSubscriber.ConnectAsync(broker.Host, broker.Port, $"lifts/{LiftId}/#");
+        using var restarted = StartGateway(broker.Port, ["--set", "Detection:EntrapmentSeconds=3600", .. cappedStore]);
+        var delivered = await platform.WaitUntilAsync(m => alarms.All(id => Ids(m).Contains(id)), TimeSpan.FromSeconds(60));
+        Assert.True(delivered, $"alarm ids {string.Join(',', alarms)}; received {string.Join(',', Ids(platform.Messages))}");
+        Assert.NotEmpty(Alarms(platform.Messages, "entrapment"));
+    }
+
     [Fact]
     public async Task An_invalid_configuration_is_reported_all_at_once_with_the_keys_and_a_non_zero_exit()
     {
