@@ -27,6 +27,9 @@ public sealed class TcpProxy : IDisposable
 
     public int ConnectionsAccepted { get; private set; }
 
+    /// <summary>While true, new connections are reset at once (the link is down); existing ones are left alone.</summary>
+    public bool RefuseConnections { get; set; }
+
     public void SeverAll()
     {
         lock (_sockets)
@@ -68,6 +71,13 @@ public sealed class TcpProxy : IDisposable
             catch (Exception)
             {
                 return;
+            }
+
+            if (RefuseConnections)
+            {
+                client.LingerState = new LingerOption(true, 0);
+                client.Close();
+                continue;
             }
 
             var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
