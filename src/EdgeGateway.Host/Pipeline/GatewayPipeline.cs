@@ -251,6 +251,7 @@ public sealed class GatewayPipeline : IReconfigurablePipeline, IAsyncDisposable
             var healthBefore = HealthProblems(old);
             await old.StopAsync().ConfigureAwait(false);
             _run = null;
+            await old.DisposeAsync().ConfigureAwait(false);
             Log.Reconfiguring(_logger);
 
             PipelineRun next;
@@ -287,7 +288,7 @@ public sealed class GatewayPipeline : IReconfigurablePipeline, IAsyncDisposable
         }
     }
 
-    private async Task ProveAsync(PipelineRun run, HashSet<string> healthBefore, TimeSpan duration, CancellationToken cancellationToken)
+    private async Task ProveAsync(PipelineRun run, Dictionary<string, string> healthBefore, TimeSpan duration, CancellationToken cancellationToken)
     {
         var deadline = _time.GetTimestamp() + (long)(duration.TotalSeconds * _time.TimestampFrequency);
         while (true)
@@ -311,11 +312,11 @@ public sealed class GatewayPipeline : IReconfigurablePipeline, IAsyncDisposable
         }
 
         var appeared = new List<string>();
-        foreach (var problem in HealthProblems(run))
+        foreach (var (key, description) in HealthProblems(run))
         {
-            if (!healthBefore.Contains(problem))
+            if (!healthBefore.ContainsKey(key))
             {
-                appeared.Add(problem);
+                appeared.Add(description);
             }
         }
 
@@ -325,17 +326,21 @@ public sealed class GatewayPipeline : IReconfigurablePipeline, IAsyncDisposable
         }
     }
 
-    /// <summary>The sensor faults and link losses active in <paramref name="run"/>, each as "type (sensor: reason)".</summary>
-    private static HashSet<string> HealthProblems(PipelineRun run)
+    /// <summary>
+    /// The sensor faults and link losses active in <paramref name="run"/>, keyed by type and sensor (a fault that was there
+    /// before counts as the same one whatever its reason says now), each described as "type (sensor: reason)".
+    /// </summary>
+    private static Dictionary<string, string> HealthProblems(PipelineRun run)
     {
-        var problems = new HashSet<string>(StringComparer.Ordinal);
+        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var active in run.HotLoop.Snapshot().ActiveEvents)
         {
             if (active.Type is EventType.SensorFault or EventType.LinkLost)
             {
+                var name = EventCatalogue.Get(active.Type).Name;
                 var detail = active.Detail;
                 var what = detail.Sensor is { } sensor ? $" ({sensor}{(detail.Reason is { } r ? ": " + r : string.Empty)})" : string.Empty;
-                problems.Add(EventCatalogue.Get(active.Type).Name + what);
+                problems[$"{name}/{detail.Sensor}"] = name + what;
             }
         }
 

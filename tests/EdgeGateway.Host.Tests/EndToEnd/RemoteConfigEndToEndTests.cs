@@ -111,6 +111,29 @@ public sealed class RemoteConfigEndToEndTests : IDisposable
         Assert.DoesNotContain(platform.Messages, m => Encoding.UTF8.GetString(m.Payload).Contains(MqttSecret, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The trial refuses what a change breaks, not what was already broken: with the controller link already lost, a
+    /// detection change is still accepted (the maintenance firm may be tuning the very box that has a problem).
+    /// </summary>
+    [Fact]
+    public async Task A_fault_already_active_before_the_change_does_not_fail_its_trial()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        var controller = SimulatedControllerSlave.ServeTcp(IdleAtFloorZero, GenericMap());
+        var siteFile = WriteSiteFile(controller.ModbusEndpoint!);
+        await using var platform = await TestSubscriber.ConnectAsync(broker.Host, broker.Port, $"lifts/{LiftId}/#");
+        using var gateway = StartGateway(siteFile, broker.Port);
+        await gateway.WaitForLineAsync("Source modbus", TimeSpan.FromSeconds(60));
+        await platform.WaitUntilAsync(m => m.Any(r => r.Topic.EndsWith("/status", StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
+
+        await controller.DisposeAsync();
+        await gateway.WaitForLineAsync("link_lost raised", TimeSpan.FromSeconds(30));
+
+        var applied = await SendAsync(platform, "set_config", "set-while-down", """{"Detection":{"EntrapmentSeconds":40}}""");
+        Assert.True(applied.Outcome == CommandOutcome.Accepted, applied.Reason);
+        Assert.Equal(40, Value(applied.ConfigJson, "Detection", "EntrapmentSeconds").GetDouble());
+    }
+
     [Fact]
     public async Task A_stored_layer_that_no_longer_validates_is_moved_aside_and_the_box_starts_on_its_site_configuration()
     {
