@@ -76,7 +76,13 @@ public sealed class HotLoopBlackBoxTests
         var alarm = Assert.Single(events.Events, e => e.Type == EventType.AlarmButton);
         var capture = Assert.Single(captures.Captures);
         Assert.Equal(alarm, Assert.Single(capture.Events));
-        Assert.InRange(capture.StartMicros, alarm.TimeMicros - 1_600_000, alarm.TimeMicros - 500_000);
+        // The capture starts at the newest keyframe at or before alarm − PreEventSeconds. A keyframe is taken at the first
+        // sample after each second, so it is less than a second before the last sample sent up to that point. Measured
+        // from the samples actually sent: on a loaded CI machine the 5 ms sends paused long enough that the keyframe
+        // due at 1 s came too late, and the capture rightly started at the first one, 1.607 s before the alarm.
+        var wanted = alarm.TimeMicros - 500_000;
+        var lastSampleBeforeWanted = sent.Where(x => x.TimeMicros <= wanted).Max(x => x.TimeMicros);
+        Assert.InRange(capture.StartMicros, lastSampleBeforeWanted - 1_000_000 + 1, wanted);
         Assert.True(capture.EndMicros >= alarm.TimeMicros + 500_000);
 
         // Every sample the loop saw in the capture's span is in the file, once, in order.
