@@ -16,8 +16,10 @@ public sealed class BlackBoxOptions
     public double PostEventSeconds { get; set; } = 30;
 
     /// <summary>
-    /// Longest single capture. Events inside a running capture extend it rather than starting another one (an incident
-    /// raises several events); past this length the capture is closed and a later event starts a new one where it ended.
+    /// Longest single capture, counted from <see cref="PreEventSeconds"/> before its first event (the file itself starts
+    /// at the keyframe before that, up to about a second earlier). Events inside a running capture extend it rather than
+    /// starting another one (an incident raises several events); past this length the capture is closed and a later
+    /// event starts a new one where it ended.
     /// </summary>
     public double MaxCaptureSeconds { get; set; } = 180;
 

@@ -90,7 +90,8 @@ public sealed class BlackBoxRecorder : IDetectionStage
             if (_needsCopy || t - _preMicros <= active.EndMicros)
             {
                 // Same incident (or close enough that the windows overlap): extend, within the maximum length.
-                var start = _needsCopy ? _triggerMicros - _preMicros : active.StartMicros;
+                // The maximum length counts from the promised window's start, not from the keyframe before it.
+                var start = _needsCopy ? _triggerMicros - _preMicros : Math.Max(active.StartMicros, _triggerMicros - _preMicros);
                 active.EndMicros = Math.Min(Math.Max(active.EndMicros, t + _postMicros), start + _maxMicros);
                 active.AddEvent(liftEvent);
                 return;
@@ -253,7 +254,8 @@ public sealed class BlackBoxRecorder : IDetectionStage
         }
 
         job.MissingPreSeconds = Math.Max(0, (job.StartMicros - wanted) / 1_000_000.0);
-        job.EndMicros = Math.Min(job.EndMicros, job.StartMicros + _maxMicros);
+        // From the window's start: the keyframe lead-in (up to a second before it) must not cut the post-event part short.
+        job.EndMicros = Math.Min(job.EndMicros, Math.Max(job.StartMicros, wanted) + _maxMicros);
         var count = (int)Math.Max(0, upTo - fromSequence);
         var elapsed = Math.Max(1, currentTime - job.StartMicros);
         var estimate = count + (count / (double)elapsed * Math.Max(0, job.EndMicros - currentTime) * SizeMargin) + 1024;

@@ -78,6 +78,30 @@ public sealed class BlackBoxTests
         Assert.Equal(original.AccZ, replayed.AccZ, 3);
     }
 
+    /// <summary>
+    /// Found when a loaded CI machine paused a live test's samples: the keyframe due at 1 s came at 1.2 s, so the capture
+    /// began at the one before (0 s), and with MaxCaptureSeconds = Pre + Post that lead-in cut off the post-event part.
+    /// The maximum length counts from the promised window's start.
+    /// </summary>
+    [Fact]
+    public void The_keyframe_lead_in_does_not_cut_the_post_event_window_short()
+    {
+        using var rig = new BlackBoxRig(options: new BlackBoxOptions { PreEventSeconds = 0.5, PostEventSeconds = 0.5, MaxCaptureSeconds = 1 });
+        rig.Run(0, 990);
+        rig.Run(1_200, 3_000, t =>
+        {
+            if (t == 1_600_000)
+            {
+                rig.Event(t, EventType.AlarmButton);
+            }
+        });
+        rig.Service.DrainQueue();
+
+        var capture = Assert.Single(rig.Sink.Captures);
+        Assert.Equal(0, capture.StartMicros);
+        Assert.Equal(2_100_000, capture.EndMicros);
+    }
+
     [Fact]
     public void Events_during_a_capture_extend_it_instead_of_copying_another_minute()
     {
