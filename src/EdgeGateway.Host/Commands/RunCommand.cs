@@ -1,30 +1,13 @@
 using System.CommandLine;
-using EdgeGateway.Core.Acquisition;
-using EdgeGateway.Core.Time;
-using EdgeGateway.Detection;
-using EdgeGateway.Detection.BlackBox;
-using EdgeGateway.Detection.HotLoop;
-using EdgeGateway.Detection.Kpi;
-using EdgeGateway.Detection.RideQuality;
-using EdgeGateway.Detection.Trips;
 using EdgeGateway.Host.Configuration;
 using EdgeGateway.Host.Hosting;
 using EdgeGateway.Host.LiveView;
 using EdgeGateway.Host.Pipeline;
 using EdgeGateway.Host.RemoteConfiguration;
-using EdgeGateway.Outbox;
-using EdgeGateway.Acquisition.Sensors.Accelerometers;
-using EdgeGateway.Simulation;
 using EdgeGateway.Simulation.Board;
-using EdgeGateway.Simulation.Lift;
-using EdgeGateway.Simulation.Realtime;
-using EdgeGateway.Uplink.Mqtt;
-using EdgeGateway.Uplink.Mqtt.Commands;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Host.Commands;
 
@@ -120,9 +103,17 @@ public static class RunCommand
         var remote = LoadRemoteLayer(layers, simulate is not null);
         var configuration = layers.Compose(remote.Layer);
 
+        // Every section validated once, before anything starts: all errors at once, each with its key, no I/O.
+        var settings = GatewaySettings.Bind(configuration, simulate is not null, out var errors);
+        if (settings is null)
+        {
+            await ReportConfigurationErrorsAsync(errors).ConfigureAwait(false);
+            return 2;
+        }
+
         var liveView = !plain && ConsoleLiveView.IsInteractive;
         var builder = GatewayHostBuilder.Create(configuration, consoleLogging: !liveView);
-        ConfigureGateway(builder.Services, configuration, simulate, liveView, recording, remote);
+        ConfigureGateway(builder.Services, settings, simulate, liveView, recording, remote);
         using var host = builder.Build();
         if (remote.Problem is { } problem)
         {
@@ -136,17 +127,21 @@ public static class RunCommand
         }
         catch (Exception ex) when (ConfigurationErrors.TryCollect(ex, out var failures))
         {
-            await Console.Error.WriteLineAsync($"edgegw: the configuration has {failures.Count} error(s):").ConfigureAwait(false);
-            foreach (var failure in failures)
-            {
-                await Console.Error.WriteLineAsync($"  - {failure}").ConfigureAwait(false);
-            }
-
+            await ReportConfigurationErrorsAsync(failures).ConfigureAwait(false);
             return 2;
         }
         finally
         {
             await Serilog.Log.CloseAndFlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task ReportConfigurationErrorsAsync(IReadOnlyList<string> failures)
+    {
+        await Console.Error.WriteLineAsync($"edgegw: the configuration has {failures.Count} error(s):").ConfigureAwait(false);
+        foreach (var failure in failures)
+        {
+            await Console.Error.WriteLineAsync($"  - {failure}").ConfigureAwait(false);
         }
     }
 
@@ -202,43 +197,11 @@ public static class RunCommand
         return overrides;
     }
 
-    public static void ConfigureGateway(IServiceCollection services, IConfiguration configuration, SimulatedWiring? simulate, bool liveView,
+    public static void ConfigureGateway(IServiceCollection services, GatewaySettings settings, SimulatedWiring? simulate, bool liveView,
         (string Trace, string? Events)? recording = null, RemoteLayer? remote = null)
     {
-        services.AddValidatedOptions<GatewayOptions, GatewayOptionsValidator>(GatewayOptions.SectionName);
-        services.AddValidatedOptions<DetectionOptions, DetectionOptionsValidator>(DetectionOptions.SectionName);
-        services.AddValidatedOptions<HotLoopOptions, HotLoopOptionsValidator>(HotLoopOptions.SectionName);
-        services.AddValidatedOptions<BlackBoxOptions, BlackBoxOptionsValidator>(BlackBoxOptions.SectionName);
-        services.AddValidatedOptions<CounterOptions, CounterOptionsValidator>(CounterOptions.SectionName);
-        services.AddValidatedOptions<KpiOptions, KpiOptionsValidator>(KpiOptions.SectionName);
-        services.AddValidatedOptions<OutboxOptions, OutboxOptionsValidator>(OutboxOptions.SectionName);
-        services.AddValidatedOptions<MqttUplinkOptions, MqttUplinkOptionsValidator>(MqttUplinkOptions.SectionName);
-        services.AddValidatedOptions<TripOptions, TripOptionsValidator>(TripOptions.SectionName);
-        services.AddValidatedOptions<RideQualityOptions, RideQualityOptionsValidator>(RideQualityOptions.SectionName);
-
-        // The store and the uplink's state live under the gateway's data directory unless configured on their own.
-        var data = configuration[$"{GatewayOptions.SectionName}:DataDirectory"] ?? new GatewayOptions().DataDirectory;
-        if (configuration[$"{OutboxOptions.SectionName}:DataDirectory"] is null)
-        {
-            services.PostConfigure<OutboxOptions>(o => o.DataDirectory = Path.Combine(data, "outbox"));
-        }
-
-        if (configuration[$"{MqttUplinkOptions.SectionName}:StateDirectory"] is null)
-        {
-            services.PostConfigure<MqttUplinkOptions>(o => o.StateDirectory = Path.Combine(data, "uplink"));
-        }
-
-        if (simulate is null)
-        {
-            HardwareSources.AddOptions(services, configuration);
-        }
-        else
-        {
-            services.AddValidatedOptions<SimulationOptions, SimulationOptionsValidator>(SimulationOptions.SectionName);
-        }
-
         services.AddSingleton(sp => new GatewayService(
-            () => CreatePipeline(sp, simulate, recording, remote),
+            () => CreatePipeline(sp, settings, simulate, recording, remote),
             liveView,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<GatewayService>>(),
@@ -246,14 +209,9 @@ public static class RunCommand
         services.AddHostedService(sp => sp.GetRequiredService<GatewayService>());
     }
 
-    private static GatewayPipeline CreatePipeline(IServiceProvider services, SimulatedWiring? simulate, (string Trace, string? Events)? recording,
-        RemoteLayer? remote)
+    private static GatewayPipeline CreatePipeline(IServiceProvider services, GatewaySettings settings, SimulatedWiring? simulate,
+        (string Trace, string? Events)? recording, RemoteLayer? remote)
     {
-        // The host validated every section at start (ValidateOnStart); this binds the same configuration into the
-        // settings the pipeline is built from, the same way set_config does for a new remote layer.
-        var configuration = services.GetRequiredService<IConfiguration>();
-        var settings = GatewaySettings.Bind(configuration, simulate is not null, out var errors)
-            ?? throw new OptionsValidationException(nameof(GatewaySettings), typeof(GatewaySettings), errors);
         var gateway = settings.Pipeline.Gateway;
         var loggers = services.GetRequiredService<ILoggerFactory>();
         var logger = loggers.CreateLogger("EdgeGateway");

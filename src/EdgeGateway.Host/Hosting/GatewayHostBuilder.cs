@@ -64,14 +64,4 @@ public static class GatewayHostBuilder
         builder.Services.AddSerilog(Serilog.Log.Logger, dispose: true);
         return builder;
     }
-
-    /// <summary>Adds an options section with its validator, validated when the host starts (ValidateOnStart).</summary>
-    public static IServiceCollection AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, string section)
-        where TOptions : class
-        where TValidator : class, Microsoft.Extensions.Options.IValidateOptions<TOptions>
-    {
-        services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<TOptions>, TValidator>();
-        return services;
-    }
 }

@@ -5,9 +5,6 @@ using EdgeGateway.Acquisition.Sensors.Gpio;
 using EdgeGateway.Core.Acquisition;
 using EdgeGateway.Core.Time;
 using EdgeGateway.Host.Configuration;
-using EdgeGateway.Host.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,24 +16,6 @@ namespace EdgeGateway.Host.Pipeline;
 /// </summary>
 public static class HardwareSources
 {
-    public static void AddOptions(IServiceCollection services, IConfiguration configuration)
-    {
-        if (configuration.GetSection(ModbusOptions.SectionName).Exists())
-        {
-            services.AddValidatedOptions<ModbusOptions, ModbusOptionsValidator>(ModbusOptions.SectionName);
-        }
-
-        if (configuration.GetSection(GpioOptions.SectionName).Exists())
-        {
-            services.AddValidatedOptions<GpioOptions, GpioOptionsValidator>(GpioOptions.SectionName);
-        }
-
-        if (configuration.GetSection(AccelerometerOptions.SectionName).Exists())
-        {
-            services.AddValidatedOptions<AccelerometerOptions, AccelerometerOptionsValidator>(AccelerometerOptions.SectionName);
-        }
-    }
-
     public static IReadOnlyList<ISampleSource> Create(GatewaySettings settings, MonotonicClock clock, ILoggerFactory loggers)
     {
         var sources = new List<ISampleSource>();

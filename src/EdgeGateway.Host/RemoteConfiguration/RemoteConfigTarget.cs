@@ -174,11 +174,7 @@ public sealed class RemoteConfigTarget : IRemoteConfigTarget
         }
 
         var root = JsonNode.Parse(configJson, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
-        Dictionary<string, string?> requested;
-        using (var document = JsonDocument.Parse(root.ToJsonString()))
-        {
-            requested = ConfigurationJson.Flatten(document.RootElement);
-        }
+        var requested = ConfigurationJson.Flatten(root);
 
         Dictionary<string, string?> inEffect;
         lock (_gate)
