@@ -58,7 +58,9 @@ public class ModbusSlaveTests
         await using var server = new ModbusTcpSlaveServer(slave);
         server.Start();
         Assert.Equal("127.0.0.1", server.Endpoint.Address.ToString());
-        using var master = new TcpModbusMaster(new TcpTransport("127.0.0.1", server.Endpoint.Port, TimeSpan.FromSeconds(2)));
+        // The slave answers every request here; a generous timeout keeps a loaded machine's scheduling out of it.
+        using var master = new TcpModbusMaster(new TcpTransport("127.0.0.1", server.Endpoint.Port, TimeSpan.FromSeconds(2)),
+            new ModbusMasterOptions { ResponseTimeout = TimeSpan.FromSeconds(2) });
         Exercise(master, 3);
         Assert.Equal(ModbusExceptionCode.GatewayTargetDeviceFailedToRespond, master.ReadHoldingRegisters(9, 0, 1, new ushort[1]).ExceptionCode);
     }
@@ -77,7 +79,7 @@ public class ModbusSlaveTests
         await using var server = new ModbusRtuSlaveServer(slave, new SerialPortTransport(new SerialSettings(pty.EndA, 38400)), 38400);
         server.Start();
         using var master = new RtuModbusMaster(new SerialPortTransport(new SerialSettings(pty.EndB, 38400)), 38400,
-            new ModbusMasterOptions { ResponseTimeout = TimeSpan.FromMilliseconds(300), Retries = 1 });
+            new ModbusMasterOptions { ResponseTimeout = TimeSpan.FromSeconds(1), Retries = 1 });
         Exercise(master, 3);
         Assert.Equal(ModbusStatus.Timeout, master.ReadHoldingRegisters(9, 0, 1, new ushort[1]).Status);
     }
@@ -114,7 +116,7 @@ public class ModbusSlaveTests
         await using var server = new ModbusTcpSlaveServer(slave);
         server.Start();
         using var master = new TcpModbusMaster(new TcpTransport("127.0.0.1", server.Endpoint.Port, TimeSpan.FromSeconds(2)),
-            new ModbusMasterOptions { ResponseTimeout = TimeSpan.FromMilliseconds(200), Retries = 0 });
+            new ModbusMasterOptions { ResponseTimeout = TimeSpan.FromSeconds(1), Retries = 0 });
         var registers = new ushort[8];
         Assert.True(master.ReadHoldingRegisters(1, 0, 8, registers).IsOk);
         Assert.Equal(new ushort[] { 1, 4, 1, 0, 0, 0, 900, 0b111 }, registers);
