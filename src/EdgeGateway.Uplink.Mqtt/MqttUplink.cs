@@ -558,30 +558,55 @@ public sealed class MqttUplink : BackgroundService
 
     private async Task ProcessCommandsAsync(CancellationToken cancellationToken)
     {
+        // set_config runs beside this loop: its trial lasts seconds (Gateway:RemoteConfigTrialSeconds), and an ack or a
+        // ping sent meanwhile must not wait for it. The processor lets one set_config at a time through and answers a
+        // second one "busy" at once.
+        var configCommands = new List<Task>();
         try
         {
             await foreach (var command in _commandQueue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                CommandResponse response;
-                try
+                if (command.Name == CommandNames.SetConfig && command.Payload is not null)
                 {
-                    response = command.Payload is null
-                        ? _commands.RejectOversized(command.Name, command.Length)
-                        : await _commands.HandleAsync(command.Name, command.Payload, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    response = new CommandResponse { Name = command.Name, Outcome = CommandOutcome.Failed, Reason = "internal error: " + e.Message };
+                    configCommands.RemoveAll(t => t.IsCompleted);
+                    configCommands.Add(Task.Run(() => RespondAsync(command, cancellationToken), CancellationToken.None));
+                    continue;
                 }
 
-                await PublishResponseAsync(response, cancellationToken).ConfigureAwait(false);
-                _commands.ResponseSent(response);
+                await RespondAsync(command, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutting down.
         }
+
+        try
+        {
+            await Task.WhenAll(configCommands).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A trial cut short by shutdown: the stored layer is still the last good one.
+        }
+    }
+
+    private async Task RespondAsync(ReceivedCommand command, CancellationToken cancellationToken)
+    {
+        CommandResponse response;
+        try
+        {
+            response = command.Payload is null
+                ? _commands.RejectOversized(command.Name, command.Length)
+                : await _commands.HandleAsync(command.Name, command.Payload, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            response = new CommandResponse { Name = command.Name, Outcome = CommandOutcome.Failed, Reason = "internal error: " + e.Message };
+        }
+
+        await PublishResponseAsync(response, cancellationToken).ConfigureAwait(false);
+        _commands.ResponseSent(response);
     }
 
     private async Task PublishResponseAsync(CommandResponse response, CancellationToken cancellationToken)

@@ -165,6 +165,54 @@ public sealed class MqttUplinkTests
     }
 
     [Fact]
+    public async Task An_ack_is_answered_while_a_set_config_is_on_trial_and_a_second_set_config_is_busy()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var platform = await TestSubscriber.ConnectAsync(broker.Host, broker.Port, AllTopics);
+        await using var harness = await UplinkHarness.CreateAsync(o => o.Port = broker.Port);
+        var config = new TrialHeldConfigTarget();
+        harness.Handlers = new Uplink.Mqtt.Commands.RemoteCommandHandlers(Config: config);
+        harness.StartUplink();
+        var alarmId = await harness.EnqueueEventAsync(EventType.Entrapment);
+        var alarms = harness.Topics.ForStream(UplinkStreams.Alarms);
+        Assert.True(await platform.WaitUntilAsync(m => m.Any(x => x.Topic == alarms)), broker.ReadLog());
+
+        CommandResponse? ResponseTo(string requestId) =>
+            platform.On(harness.Topics.CommandResponse).Select(m => m.Envelope.CommandResponse).SingleOrDefault(r => r.RequestId == requestId);
+        async Task SendAsync(string name, CommandRequest request) =>
+            await platform.PublishAsync(harness.Topics.ForCommand(name), Google.Protobuf.MessageExtensions.ToByteArray(request));
+
+        await SendAsync("set_config", new CommandRequest { RequestId = "cfg-1", SetConfig = new SetConfigArgs { ConfigJson = """{"x":1}""" } });
+        Assert.True(await config.TrialStarted.Task.WaitAsync(TimeSpan.FromSeconds(10)) == """{"x":1}""");
+
+        // The trial holds: the ack goes through and its alarm leaves the outbox meanwhile.
+        await SendAsync("ack", new CommandRequest { RequestId = "ack-1", Ack = new AckArgs { AlarmId = (ulong)alarmId } });
+        Assert.True(await platform.WaitUntilAsync(_ => ResponseTo("ack-1") is not null));
+        Assert.Equal(CommandOutcome.Accepted, ResponseTo("ack-1")!.Outcome);
+        Assert.True(await harness.WaitUntilAsync(() => harness.Outbox.GetStatistics().PendingAlarms == 0));
+
+        await SendAsync("set_config", new CommandRequest { RequestId = "cfg-2", SetConfig = new SetConfigArgs { ConfigJson = """{"x":2}""" } });
+        Assert.True(await platform.WaitUntilAsync(_ => ResponseTo("cfg-2") is not null));
+        Assert.Equal(CommandOutcome.Rejected, ResponseTo("cfg-2")!.Outcome);
+        Assert.Contains("busy: set_config 'cfg-1'", ResponseTo("cfg-2")!.Reason, StringComparison.Ordinal);
+        Assert.Null(ResponseTo("cfg-1"));
+        Assert.Equal(1, config.ApplyCalls);
+
+        config.EndTrial.SetResult();
+        Assert.True(await platform.WaitUntilAsync(_ => ResponseTo("cfg-1") is not null));
+        Assert.Equal(CommandOutcome.Accepted, ResponseTo("cfg-1")!.Outcome);
+        Assert.Equal("""{"x":1}""", ResponseTo("cfg-1")!.ConfigJson);
+
+        // Once it is done, the next set_config is taken again.
+        config.EndTrial = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        config.EndTrial.SetResult();
+        await SendAsync("set_config", new CommandRequest { RequestId = "cfg-3", SetConfig = new SetConfigArgs { ConfigJson = """{"x":3}""" } });
+        Assert.True(await platform.WaitUntilAsync(_ => ResponseTo("cfg-3") is not null));
+        Assert.Equal(CommandOutcome.Accepted, ResponseTo("cfg-3")!.Outcome);
+        Assert.Equal(2, config.ApplyCalls);
+    }
+
+    [Fact]
     public async Task Unacknowledged_alarm_is_sent_again_after_a_service_restart_and_stops_when_acked()
     {
         await using var broker = await MosquittoBroker.StartAsync();

@@ -11,8 +11,9 @@ namespace EdgeGateway.Uplink.Mqtt.Commands;
 
 /// <summary>
 /// Validates and executes one remote command and says what happened. A command that is oversized, malformed,
-/// unknown, unauthorised or invalid is rejected with a reason before anything is changed. Commands are handled one at
-/// a time (the uplink feeds them through a queue), so set_config never races itself.
+/// unknown, unauthorised or invalid is rejected with a reason before anything is changed. The uplink feeds commands
+/// through a queue one at a time, except set_config, which it runs beside the queue so that its trial does not hold up
+/// an ack; one set_config at a time gets through, and another arriving meanwhile is rejected as busy.
 /// </summary>
 public sealed class CommandProcessor
 {
@@ -33,6 +34,7 @@ public sealed class CommandProcessor
     private readonly byte[]? _hmacKey;
     private readonly HashSet<string> _usedSignedIds = [];
     private readonly Queue<string> _usedSignedOrder = new();
+    private string? _configInProgress;
 
     public CommandProcessor(
         MqttUplinkOptions options,
@@ -237,13 +239,32 @@ public sealed class CommandProcessor
                     return Reject(request, Name, $"unauthorised: issued_unix_ms is {skew.TotalSeconds:F0} s from the box's clock (more than {_options.CommandMaxClockSkew.TotalSeconds:F0} s: stale or replayed)");
                 }
             }
+        }
 
-            if (!RememberSigned(request.RequestId))
+        // Checked after the signature and before the replay memory: a signed command answered "busy" may be sent again.
+        if (Interlocked.CompareExchange(ref _configInProgress, request.RequestId, null) is { } running)
+        {
+            return Reject(request, Name, $"busy: set_config '{running}' is still being applied or on trial; send this one again after its response");
+        }
+
+        try
+        {
+            if (_hmacKey is not null && !RememberSigned(request.RequestId))
             {
                 return Reject(request, Name, $"unauthorised: request_id '{request.RequestId}' was already used (replay)");
             }
-        }
 
+            return await ApplyConfigAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _configInProgress, null);
+        }
+    }
+
+    private async Task<CommandResponse> ApplyConfigAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        const string Name = CommandNames.SetConfig;
         if (_handlers.Config is not { } target)
         {
             return Reject(request, Name, "not supported on this box: no configuration target");

@@ -277,6 +277,41 @@ public sealed class CommandProcessorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_signed_set_config_answered_busy_during_another_ones_trial_can_be_sent_again()
+    {
+        var held = new TrialHeldConfigTarget();
+        var processor = Processor(Convert.ToBase64String(Key), new RemoteCommandHandlers(held));
+        CommandRequest Signed(string id, string json)
+        {
+            var request = SetConfig(id, json);
+            request.IssuedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            request.Signature = ByteString.CopyFrom(CommandSignature.Sign(Key, request, "set_config"));
+            return request;
+        }
+
+        var first = processor.HandleAsync("set_config", Bytes(Signed("b-1", """{"x":1}""")), default);
+        await held.TrialStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var second = Signed("b-2", """{"x":2}""");
+        // Bounded: were it not rejected, it would wait for the held trial.
+        var busy = await processor.HandleAsync("set_config", Bytes(second), default).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(CommandOutcome.Rejected, busy.Outcome);
+        Assert.Equal("busy: set_config 'b-1' is still being applied or on trial; send this one again after its response", busy.Reason);
+        var forged = SetConfig("b-3", """{"x":3}""");
+        forged.IssuedUnixMs = second.IssuedUnixMs;
+        forged.Signature = ByteString.CopyFrom(CommandSignature.Sign(new byte[32], forged, "set_config"));
+        Assert.Contains("signature does not match", (await processor.HandleAsync("set_config", Bytes(forged), default)).Reason, StringComparison.Ordinal);
+        Assert.Equal(CommandOutcome.Accepted, (await processor.HandleAsync("ping", Bytes(new CommandRequest { RequestId = "p-1" }), default)).Outcome);
+
+        held.EndTrial.SetResult();
+        Assert.Equal(CommandOutcome.Accepted, (await first).Outcome);
+        var again = await processor.HandleAsync("set_config", Bytes(second), default);
+        Assert.Equal(CommandOutcome.Accepted, again.Outcome);
+        Assert.Equal("""{"x":2}""", held.GetConfigJson());
+        Assert.Equal(2, held.ApplyCalls);
+    }
+
+    [Fact]
     public void Signed_text_is_the_documented_canonical_form()
     {
         var request = SetConfig("req-1", """{"a":1}""");
