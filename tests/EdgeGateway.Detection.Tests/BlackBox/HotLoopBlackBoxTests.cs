@@ -23,6 +23,22 @@ public sealed class HotLoopBlackBoxTests
                 Events.Add(liftEvent);
             }
         }
+
+        public long? FirstTimeOf(EventType type)
+        {
+            lock (Events)
+            {
+                foreach (var e in Events)
+                {
+                    if (e.Type == type)
+                    {
+                        return e.TimeMicros;
+                    }
+                }
+
+                return null;
+            }
+        }
     }
 
     [Fact]
@@ -52,7 +68,10 @@ public sealed class HotLoopBlackBoxTests
         var start = clock.NowMicros;
         Send(SyntheticLift.Rest(start, 4));
         var alarmSent = false;
-        for (var i = 1; clock.NowMicros - start < 3_000_000 && i < 100_000; i++)
+        long? alarmAt = null;
+        // Samples go on until 0.6 s past the alarm event, however long the machine pauses the 5 ms sends (a loaded CI
+        // machine once stalled them past a fixed 3 s window, so the capture ended before its post-event part).
+        for (var i = 1; i < 100_000 && clock.NowMicros - start < 60_000_000; i++)
         {
             var now = clock.NowMicros;
             if (!alarmSent && now - start >= 600_000)
@@ -63,6 +82,12 @@ public sealed class HotLoopBlackBoxTests
             }
 
             Send(LiftSample.Acceleration(now, 0.01f, 0.02f, 9.81f + (i % 7 * 0.001f)));
+            alarmAt ??= events.FirstTimeOf(EventType.AlarmButton);
+            if (alarmAt is { } raised && now >= raised + 600_000)
+            {
+                break;
+            }
+
             await Task.Delay(5);
         }
 
