@@ -1,11 +1,13 @@
 using System.Runtime.InteropServices;
 
-namespace EdgeGateway.Detection.Kpi;
+namespace EdgeGateway.Core.Storage;
 
 /// <summary>
 /// Replaces a file so that after a power cut it holds either the old or the new content, never a torn mix
 /// (field failure: stores corrupted on power loss). Write a temporary file next to it, fsync it, rename it over the
 /// target (rename(2) is atomic within a file system), then fsync the directory so the rename itself is durable.
+/// The one place the box's stores (outbox segments, counters, KPIs, black-box captures, the remote configuration layer)
+/// get their directory fsync from.
 /// </summary>
 public static class AtomicFile
 {
@@ -59,8 +61,11 @@ public static class AtomicFile
     }
 
     /// <summary>
-    /// Makes a rename in <paramref name="directory"/> durable (POSIX: fsync on the directory). .NET cannot open a
-    /// directory as a file handle, hence open(2)/fsync(2) from libc; elsewhere than Linux this is a no-op.
+    /// Makes creating, renaming or unlinking a file in <paramref name="directory"/> durable. POSIX fsync(2): "Calling
+    /// fsync() does not necessarily ensure that the entry in the directory containing the file has also reached disk".
+    /// .NET cannot open a directory as a file handle, hence open(2)/fsync(2) from libc (O_RDONLY alone: O_DIRECTORY's
+    /// value differs between x86 and ARM, and open(2) accepts a directory read-only without it); elsewhere than Linux
+    /// this is a no-op.
     /// </summary>
     public static void FsyncDirectory(string directory)
     {

@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Lift;
 using EdgeGateway.Core.Signals;
+using EdgeGateway.Core.Storage;
 using EdgeGateway.Detection.Kpi;
 using Microsoft.Extensions.Logging;
 

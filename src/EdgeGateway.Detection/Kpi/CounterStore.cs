@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeGateway.Core.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Detection.Kpi;

@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Detection.Kpi;

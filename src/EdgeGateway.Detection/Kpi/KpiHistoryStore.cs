@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Detection.Kpi;

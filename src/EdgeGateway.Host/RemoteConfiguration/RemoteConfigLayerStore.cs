@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using EdgeGateway.Detection.Kpi;
+using EdgeGateway.Core.Storage;
 
 namespace EdgeGateway.Host.RemoteConfiguration;
 

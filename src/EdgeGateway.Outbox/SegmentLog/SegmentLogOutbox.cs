@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using EdgeGateway.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -530,8 +531,8 @@ public sealed class SegmentLogOutbox : IOutbox
             }
 
             File.Move(segment.Path, target, overwrite: true);
-            NativeMethods.SyncDirectory(quarantine);
-            NativeMethods.SyncDirectory(_directory);
+            AtomicFile.FsyncDirectory(quarantine);
+            AtomicFile.FsyncDirectory(_directory);
             _quarantined++;
             Log.Quarantined(_logger, segment.FileName, target, salvaged);
         }
@@ -963,7 +964,7 @@ public sealed class SegmentLogOutbox : IOutbox
             handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
             RandomAccess.Write(handle, header, 0);
             RandomAccess.FlushToDisk(handle);
-            NativeMethods.SyncDirectory(_directory);
+            AtomicFile.FsyncDirectory(_directory);
         }
         catch (IOException)
         {
@@ -1053,7 +1054,7 @@ public sealed class SegmentLogOutbox : IOutbox
                 }
 
                 File.Delete(head.Path);
-                NativeMethods.SyncDirectory(_directory);
+                AtomicFile.FsyncDirectory(_directory);
                 Log.SegmentDeleted(_logger, head.FileName);
             }
             catch (IOException exception)

@@ -1,4 +1,5 @@
 using EdgeGateway.Core.Signals;
+using EdgeGateway.Core.Storage;
 using EdgeGateway.Detection.Kpi;
 using EdgeGateway.Detection.Tests.Trips;
 using EdgeGateway.Detection.Trips;
