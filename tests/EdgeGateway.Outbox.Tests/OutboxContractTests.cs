@@ -1,4 +1,5 @@
 using System.Text;
+using EdgeGateway.Testing.Files;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Outbox.Tests;

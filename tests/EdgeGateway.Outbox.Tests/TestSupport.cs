@@ -4,29 +4,6 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Outbox.Tests;
 
-/// <summary>A fresh directory under the system temp folder, deleted afterwards.</summary>
-public sealed class TempDirectory : IDisposable
-{
-    public TempDirectory(string? root = null)
-    {
-        Path = System.IO.Path.Combine(root ?? System.IO.Path.GetTempPath(), "edgegw-outbox-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-}
-
 /// <summary>Keeps every log line with its level and event id, to assert what an operator would read.</summary>
 public sealed class CollectingLogger : ILogger
 {

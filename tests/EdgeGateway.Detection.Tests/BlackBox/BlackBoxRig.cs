@@ -6,6 +6,7 @@ using EdgeGateway.Detection.Kpi;
 using EdgeGateway.Detection.Tests.Kpi;
 using EdgeGateway.Detection.Tests.Trips;
 using EdgeGateway.Detection.Tracing;
+using EdgeGateway.Testing.Files;
 
 namespace EdgeGateway.Detection.Tests.BlackBox;
 

@@ -6,6 +6,7 @@ using EdgeGateway.Detection.HotLoop;
 using EdgeGateway.Detection.Kpi;
 using EdgeGateway.Detection.Tests.Kpi;
 using EdgeGateway.Detection.Tests.Trips;
+using EdgeGateway.Testing.Files;
 
 namespace EdgeGateway.Detection.Tests.BlackBox;
 

@@ -3,6 +3,7 @@ using EdgeGateway.Core.Storage;
 using EdgeGateway.Detection.Kpi;
 using EdgeGateway.Detection.Tests.Trips;
 using EdgeGateway.Detection.Trips;
+using EdgeGateway.Testing.Files;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Xunit.Abstractions;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Signals;
 using EdgeGateway.Detection.BlackBox;
@@ -11,6 +10,8 @@ using EdgeGateway.Detection.Tests.Kpi;
 using EdgeGateway.Detection.Tests.Support;
 using EdgeGateway.Detection.Tracing;
 using EdgeGateway.Detection.Trips;
+using EdgeGateway.Testing.Files;
+using Xunit.Abstractions;
 
 namespace EdgeGateway.Detection.Tests.Trips;
 

@@ -1,8 +1,9 @@
 using EdgeGateway.Host.Tests.Hosting;
-using Google.Protobuf;
+using EdgeGateway.Testing.Files;
 using EdgeGateway.Testing.Mqtt;
 using EdgeGateway.Uplink.Mqtt.Schema.V1;
 using EdgeGateway.Uplink.Mqtt.Tests.Support;
+using Google.Protobuf;
 
 namespace EdgeGateway.Host.Tests.EndToEnd;
 
@@ -14,18 +15,9 @@ namespace EdgeGateway.Host.Tests.EndToEnd;
 public sealed class GatewayEndToEndTests : IDisposable
 {
     private const string LiftId = "31101101002015000777";
-    private readonly string _data = Directory.CreateTempSubdirectory("edgegw-e2e-").FullName;
+    private readonly TempDirectory _temp = new("edgegw-e2e-");
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task Demo_entrapment_is_raised_after_its_30_s_hold_and_arrives_at_the_platform_as_an_alarm()
@@ -173,7 +165,7 @@ public sealed class GatewayEndToEndTests : IDisposable
             file.Write(Enumerable.Repeat((byte)0xA5, 8).ToArray());
         }
 
-        var (verify, verifyOutput) = await EdgegwProcess.RunAsync(["outbox", "verify", "--data", Path.Combine(_data, "outbox")], TimeSpan.FromSeconds(30));
+        var (verify, verifyOutput) = await EdgegwProcess.RunAsync(["outbox", "verify", "--data", Path.Combine(_temp.Path, "outbox")], TimeSpan.FromSeconds(30));
         Assert.True(verify == 1 && verifyOutput.Contains("DAMAGED", StringComparison.Ordinal), verifyOutput);
 
         await broker.StartAgainAsync();
@@ -192,7 +184,7 @@ public sealed class GatewayEndToEndTests : IDisposable
 
     private async Task<List<(ulong Id, string Class, string File, long Offset)>> PendingAsync()
     {
-        var (exitCode, output) = await EdgegwProcess.RunAsync(["outbox", "list", "--data", Path.Combine(_data, "outbox")], TimeSpan.FromSeconds(30));
+        var (exitCode, output) = await EdgegwProcess.RunAsync(["outbox", "list", "--data", Path.Combine(_temp.Path, "outbox")], TimeSpan.FromSeconds(30));
         Assert.True(exitCode == 0, output);
         var pending = new List<(ulong, string, string, long)>();
         foreach (var line in output.Split('\n'))
@@ -203,7 +195,7 @@ public sealed class GatewayEndToEndTests : IDisposable
             {
                 var at = columns[^1].LastIndexOf('@');
                 var file = columns[^1][..at];
-                pending.Add((id, columns[1], Path.IsPathRooted(file) ? file : Path.Combine(_data, "outbox", file), long.Parse(columns[^1][(at + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
+                pending.Add((id, columns[1], Path.IsPathRooted(file) ? file : Path.Combine(_temp.Path, "outbox", file), long.Parse(columns[^1][(at + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
             }
         }
 
@@ -251,7 +243,7 @@ public sealed class GatewayEndToEndTests : IDisposable
     public async Task An_invalid_configuration_is_reported_all_at_once_with_the_keys_and_a_non_zero_exit()
     {
         var (exitCode, output) = await EdgegwProcess.RunAsync(
-            ["run", "--simulate", "--plain", "--data", _data,
+            ["run", "--simulate", "--plain", "--data", _temp.Path,
              "--set", "Gateway:Lift:HighestFloor=-5", "--set", "Mqtt:Port=70000", "--set", "Detection:EntrapmentSeconds=-1"],
             TimeSpan.FromSeconds(60));
 
@@ -263,7 +255,7 @@ public sealed class GatewayEndToEndTests : IDisposable
 
     private EdgegwProcess StartGateway(int brokerPort, params string[] extra) => EdgegwProcess.Start(
     [
-        "run", "--simulate", "--plain", "--data", _data,
+        "run", "--simulate", "--plain", "--data", _temp.Path,
         "--set", "Gateway:BoxId=box-e2e",
         "--set", $"Gateway:Lift:Id={LiftId}",
         "--set", "Mqtt:Enabled=true",
@@ -326,32 +318,23 @@ public sealed class EndToEndCollection;
 [Collection(nameof(EndToEndCollection))]
 public sealed class RecordReplayEndToEndTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("edgegw-rec-").FullName;
+    private readonly TempDirectory _temp = new("edgegw-rec-");
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task Replaying_a_recorded_simulated_run_with_injected_faults_gives_the_live_runs_events()
     {
-        var trace = Path.Combine(_dir, "run.trace.jsonl");
-        var live = Path.Combine(_dir, "live.events.jsonl");
+        var trace = Path.Combine(_temp.Path, "run.trace.jsonl");
+        var live = Path.Combine(_temp.Path, "live.events.jsonl");
         var (recorded, recordOutput) = await EdgegwProcess.RunAsync(
-            ["record", "--simulate", "--out", trace, "--events", live, "--duration", "40", "--data", Path.Combine(_dir, "data"),
+            ["record", "--simulate", "--out", trace, "--events", live, "--duration", "40", "--data", Path.Combine(_temp.Path, "data"),
              "--set", "Detection:EntrapmentSeconds=5",
              "--set", "Simulation:Faults:0:Fault=door_stuck_opening", "--set", "Simulation:Faults:0:AtSeconds=2"],
             TimeSpan.FromSeconds(120));
         Assert.True(recorded == 0, recordOutput);
 
-        var replayedPath = Path.Combine(_dir, "replayed.events.jsonl");
+        var replayedPath = Path.Combine(_temp.Path, "replayed.events.jsonl");
         var (replayed, replayOutput) = await EdgegwProcess.RunAsync(["replay", trace, "--out", replayedPath], TimeSpan.FromSeconds(60));
         Assert.True(replayed == 0, replayOutput);
 

@@ -7,6 +7,7 @@ using EdgeGateway.Detection.BlackBox;
 using EdgeGateway.Host.Tests.Hosting;
 using EdgeGateway.Outbox;
 using EdgeGateway.Outbox.SegmentLog;
+using EdgeGateway.Testing.Files;
 using EdgeGateway.Testing.Mqtt;
 using EdgeGateway.Uplink.Mqtt.Schema;
 using EdgeGateway.Uplink.Mqtt.Schema.V1;
@@ -47,7 +48,7 @@ public sealed partial class KillRoundsTests : IDisposable
     private static readonly TimeSpan KillPointTimeout = TimeSpan.FromSeconds(8);
 
     private readonly ITestOutputHelper _output;
-    private readonly string _data = Directory.CreateTempSubdirectory("edgegw-kill-rounds-").FullName;
+    private readonly TempDirectory _temp = new("edgegw-kill-rounds-");
 
     // Everything the store held after some kill, by id: a later kill finding other content under the same id is id reuse.
     private readonly Dictionary<long, StoredRecord> _stored = [];
@@ -61,18 +62,9 @@ public sealed partial class KillRoundsTests : IDisposable
 
     public KillRoundsTests(ITestOutputHelper output) => _output = output;
 
-    private string OutboxDirectory => Path.Combine(_data, "outbox");
+    private string OutboxDirectory => Path.Combine(_temp.Path, "outbox");
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task KillRounds_every_accepted_message_arrives_in_order_per_stream_and_once_after_dedup_by_id()
@@ -278,7 +270,7 @@ public sealed partial class KillRoundsTests : IDisposable
     {
         List<string> arguments =
         [
-            "run", "--simulate", "--plain", "--data", _data,
+            "run", "--simulate", "--plain", "--data", _temp.Path,
             "--set", $"Gateway:BoxId={BoxId}",
             "--set", $"Gateway:Lift:Id={LiftId}",
             "--set", "Mqtt:Enabled=true",
@@ -349,7 +341,7 @@ public sealed partial class KillRoundsTests : IDisposable
     /// </summary>
     private async Task<int> RequestUploadsAsync(TestSubscriber platform, Random random, int count)
     {
-        var folder = Path.Combine(_data, "blackbox");
+        var folder = Path.Combine(_temp.Path, "blackbox");
         var captures = Directory.Exists(folder)
             ? Directory.GetFiles(folder, BlackBoxService.FilePrefix + "*" + BlackBoxService.FileSuffix).Order(StringComparer.Ordinal).ToArray()
             : [];

@@ -6,6 +6,7 @@ using EdgeGateway.Core.Signals;
 using EdgeGateway.Host.Tests.Hosting;
 using EdgeGateway.Simulation.Lift;
 using EdgeGateway.Simulation.ModbusServing;
+using EdgeGateway.Testing.Files;
 using EdgeGateway.Testing.Modbus;
 using EdgeGateway.Testing.Mqtt;
 using EdgeGateway.Uplink.Mqtt.Schema.V1;
@@ -24,18 +25,9 @@ public sealed class RemoteConfigEndToEndTests : IDisposable
 {
     private const string LiftId = "31101101002015000888";
     private const string MqttSecret = "s3cret-pw-never-published";
-    private readonly string _dir = Directory.CreateTempSubdirectory("edgegw-rcfg-").FullName;
+    private readonly TempDirectory _temp = new("edgegw-rcfg-");
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task Set_config_is_validated_applied_in_place_rolled_back_when_the_pipeline_fails_its_trial_and_kept_across_restarts()
@@ -141,7 +133,7 @@ public sealed class RemoteConfigEndToEndTests : IDisposable
         await File.WriteAllTextAsync(RemoteLayerPath, """{"Detection":{"EntrapmentSeconds":-5}}""");
 
         var (exitCode, output) = await EdgegwProcess.RunAsync(
-            ["record", "--simulate", "--duration", "3", "--out", Path.Combine(_dir, "run.trace.jsonl"), "--data", Path.Combine(_dir, "data")],
+            ["record", "--simulate", "--duration", "3", "--out", Path.Combine(_temp.Path, "run.trace.jsonl"), "--data", Path.Combine(_temp.Path, "data")],
             TimeSpan.FromSeconds(90));
 
         Assert.True(exitCode == 0, output);
@@ -151,11 +143,11 @@ public sealed class RemoteConfigEndToEndTests : IDisposable
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(RemoteLayerPath)!, "remote.json.rejected-*.reason.txt"));
     }
 
-    private string RemoteLayerPath => Path.Combine(_dir, "data", "config", "remote.json");
+    private string RemoteLayerPath => Path.Combine(_temp.Path, "data", "config", "remote.json");
 
     private string WriteSiteFile(string endpoint)
     {
-        var path = Path.Combine(_dir, "edgegw.json");
+        var path = Path.Combine(_temp.Path, "edgegw.json");
         File.WriteAllText(path, $$"""
             {
               "Gateway": { "BoxId": "box-rcfg", "Lift": { "Id": "{{LiftId}}" }, "RemoteConfigTrialSeconds": 5 },
@@ -168,7 +160,7 @@ public sealed class RemoteConfigEndToEndTests : IDisposable
 
     private EdgegwProcess StartGateway(string siteFile, int brokerPort) => EdgegwProcess.Start(
     [
-        "run", "--plain", "--config", siteFile, "--data", Path.Combine(_dir, "data"),
+        "run", "--plain", "--config", siteFile, "--data", Path.Combine(_temp.Path, "data"),
         "--set", "Mqtt:Enabled=true",
         "--set", "Mqtt:Host=127.0.0.1",
         "--set", $"Mqtt:Port={brokerPort}",

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeGateway.Host.Configuration;
 using EdgeGateway.Host.RemoteConfiguration;
+using EdgeGateway.Testing.Files;
 using EdgeGateway.Uplink.Mqtt;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -12,13 +13,13 @@ namespace EdgeGateway.Host.Tests.RemoteConfiguration;
 /// </summary>
 public sealed class RemoteConfigTargetTests : IDisposable, IReconfigurablePipeline
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("edgegw-rct-").FullName;
+    private readonly TempDirectory _temp = new("edgegw-rct-");
     private readonly List<(GatewaySettings Settings, TimeSpan? Trial)> _restarts = [];
     private readonly List<MqttUplinkOptions> _uplinkRestarts = [];
     private readonly List<string> _fatal = [];
     private Exception? _restartFails;
 
-    public void Dispose() => Directory.Delete(_data, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void Get_config_shows_every_section_in_effect_with_secrets_redacted()
@@ -102,7 +103,7 @@ public sealed class RemoteConfigTargetTests : IDisposable, IReconfigurablePipeli
     [Fact]
     public async Task Apply_restarts_with_a_trial_and_stores_the_layer_only_once_the_pipeline_proved_itself()
     {
-        var store = new RemoteConfigLayerStore(_data);
+        var store = new RemoteConfigLayerStore(_temp.Path);
         var target = Create();
 
         await target.ApplyAsync("""{ "Detection": { "EntrapmentSeconds": 45 } }""", CancellationToken.None);
@@ -117,7 +118,7 @@ public sealed class RemoteConfigTargetTests : IDisposable, IReconfigurablePipeli
     [Fact]
     public async Task A_failed_trial_stores_nothing_and_the_previous_layer_is_restored_without_a_trial()
     {
-        var store = new RemoteConfigLayerStore(_data);
+        var store = new RemoteConfigLayerStore(_temp.Path);
         var target = Create();
         await target.ApplyAsync("""{ "Detection": { "EntrapmentSeconds": 45 } }""", CancellationToken.None);
         var stored = File.ReadAllText(store.Path);
@@ -188,12 +189,12 @@ public sealed class RemoteConfigTargetTests : IDisposable, IReconfigurablePipeli
         await target.ApplyAsync("{}", CancellationToken.None);
 
         Assert.Equal(30, _restarts[^1].Settings.Pipeline.Detection.EntrapmentSeconds);
-        Assert.Equal("{}", File.ReadAllText(new RemoteConfigLayerStore(_data).Path));
+        Assert.Equal("{}", File.ReadAllText(new RemoteConfigLayerStore(_temp.Path).Path));
     }
 
     private RemoteConfigTarget Create(params (string Key, string Value)[] overrides)
     {
-        var sets = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["Gateway:DataDirectory"] = _data };
+        var sets = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["Gateway:DataDirectory"] = _temp.Path };
         foreach (var (key, value) in overrides)
         {
             sets[key] = value;
@@ -202,7 +203,7 @@ public sealed class RemoteConfigTargetTests : IDisposable, IReconfigurablePipeli
         var layers = ConfigurationLayers.Read(null, sets);
         var settings = GatewaySettings.Bind(layers.Compose(null), simulated: true, out var errors);
         Assert.True(settings is not null, string.Join("; ", errors));
-        return new RemoteConfigTarget(layers, new RemoteConfigLayerStore(_data), null, settings, simulated: true, this, _fatal.Add, NullLogger.Instance);
+        return new RemoteConfigTarget(layers, new RemoteConfigLayerStore(_temp.Path), null, settings, simulated: true, this, _fatal.Add, NullLogger.Instance);
     }
 
     Task IReconfigurablePipeline.ReconfigureAsync(GatewaySettings settings, TimeSpan? trial, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using EdgeGateway.Outbox.SegmentLog;
+using EdgeGateway.Testing.Files;
 
 namespace EdgeGateway.Outbox.Tests.SegmentLog;
 
@@ -12,7 +13,7 @@ public sealed class AllocationCollection;
 [Collection(nameof(AllocationCollection))]
 public sealed class AllocationTests : IDisposable
 {
-    private readonly TempDirectory _directory = new(Directory.Exists("/dev/shm") ? "/dev/shm" : null);
+    private readonly TempDirectory _directory = new(root: Directory.Exists("/dev/shm") ? "/dev/shm" : null);
 
     public void Dispose() => _directory.Dispose();
 

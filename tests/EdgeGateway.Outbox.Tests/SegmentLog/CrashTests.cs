@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using EdgeGateway.Outbox.SegmentLog;
+using EdgeGateway.Testing.Files;
 
 namespace EdgeGateway.Outbox.Tests.SegmentLog;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeGateway.Outbox.SegmentLog;
+using EdgeGateway.Testing.Files;
 using Xunit.Abstractions;
 
 namespace EdgeGateway.Outbox.Tests.SegmentLog;

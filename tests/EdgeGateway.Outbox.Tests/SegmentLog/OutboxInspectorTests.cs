@@ -1,4 +1,5 @@
 using EdgeGateway.Outbox.SegmentLog;
+using EdgeGateway.Testing.Files;
 
 namespace EdgeGateway.Outbox.Tests.SegmentLog;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using EdgeGateway.Outbox.SegmentLog;
+using EdgeGateway.Testing.Files;
 using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Outbox.Tests.SegmentLog;
